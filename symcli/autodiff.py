@@ -13,7 +13,7 @@ from .errors import GradientError, GraphError, node_label
 from .graph import Entry, Graph
 from .ops.registry import NOT_DIFFERENTIABLE, ZERO_GRADIENT
 from .signature import find_entry, list_outputs, resolve
-from .symbol import F, NameManager, Symbol, _build_nodes, _SymNode, to_graph
+from .symbol import F, Group, NameManager, Symbol, _build_nodes, _SymNode, to_graph
 
 HEAD_GRAD_PREFIX = "head_grad/"
 
@@ -50,7 +50,8 @@ def _sum(terms: list[Symbol]) -> Symbol:
 
 
 def build(graph: Graph, wrt: Sequence[str], head_grads: str = "inputs",
-          keep_forward_heads: bool = True, seeded_heads: int | None = None) -> GradientGraph:
+          keep_forward_heads: bool = True, seeded_heads: int | None = None,
+          keep_all_inputs: bool = False) -> GradientGraph:
     """Gradient of sum(head × head gradient) w.r.t. each name in `wrt` (arguments or internals).
 
     head_grads: "inputs" adds a `head_grad/<output>` variable per head whose gradient is consumed;
@@ -79,6 +80,7 @@ def build(graph: Graph, wrt: Sequence[str], head_grads: str = "inputs",
     out_names = list_outputs(graph)
     head_grad_names: list[str | None] = [None] * len(graph.heads)
     adjoints: dict[Entry, list[Symbol]] = {}
+    seed_nodes: dict[str, _SymNode] = {}
     names = _GradNames(taken)
     with names:
         for h, head in enumerate(graph.heads):
@@ -86,7 +88,8 @@ def build(graph: Graph, wrt: Sequence[str], head_grads: str = "inputs",
                 continue
             if head_grads == "inputs":
                 var_name = HEAD_GRAD_PREFIX + out_names[h]
-                seed = Symbol([(_SymNode("null", var_name, {}, []), 0)])
+                seed_nodes[var_name] = _SymNode("null", var_name, {}, [])
+                seed = Symbol([(seed_nodes[var_name], 0)])
                 head_grad_names[h] = var_name
             else:
                 seed = F.ones_like(sym_of(head))
@@ -135,8 +138,24 @@ def build(graph: Graph, wrt: Sequence[str], head_grads: str = "inputs",
             grads.append(_sum(terms) if terms else F.zeros_like(sym_of(e)))
             del name
     heads = [sym_of(h) for h in graph.heads] if keep_forward_heads else []
+    if keep_all_inputs:
+        _keep_inputs(grads, [nodes[i] for i in graph.dfs_variable_order()], seed_nodes,
+                     [HEAD_GRAD_PREFIX + n for n in out_names] if head_grads == "inputs" else [], wrt[0])
     joint = to_graph(Symbol([e for s in heads + grads for e in s._outputs]))
     return GradientGraph(joint, len(heads), head_grad_names, list(wrt))
+
+
+def _keep_inputs(grads: list[Symbol], variables: list[_SymNode], seed_nodes: dict[str, _SymNode],
+                 seed_names: list[str], first_wrt: str) -> None:
+    """Keep every original variable and head-gradient input in the gradient graph, used or not,
+    through a control dependency, so it takes exactly the inputs its caller expects."""
+    used = {n.name for n in to_graph(Group(grads)).nodes if n.is_variable}
+    wanted = list(variables) + [seed_nodes.get(n) or _SymNode("null", n, {}, []) for n in seed_names]
+    missing = [v for v in wanted if v.name not in used]
+    if not missing:
+        return
+    grads[0] = F._copy(grads[0], name=f"grad/{first_wrt}_keep_inputs")
+    grads[0]._outputs[0][0].control_deps = missing
 
 
 def grad(f: Symbol | Graph, wrt: Sequence[str] | str, head_grads: str = "ones") -> Symbol | Graph:
@@ -150,5 +169,6 @@ def grad(f: Symbol | Graph, wrt: Sequence[str] | str, head_grads: str = "ones") 
     if not wrt:
         raise GraphError("grad needs at least one name in wrt")
     graph = f.graph if isinstance(f, Symbol) else f
-    result = build(graph, wrt, head_grads=head_grads, keep_forward_heads=False).graph
+    result = build(graph, wrt, head_grads=head_grads, keep_forward_heads=False,
+                   keep_all_inputs=True).graph
     return Symbol.from_graph(result) if isinstance(f, Symbol) else result

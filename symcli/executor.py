@@ -25,7 +25,7 @@ from .signature import argument_nodes, aux_nodes, list_outputs, resolve, find_en
 class Step:
     node: int
     label: str
-    op_name: str
+    op: Any  # the OpDef
     kernel: Callable[..., Any]
     params: Any
     inputs: tuple[int, ...]
@@ -54,7 +54,7 @@ def compile_plan(graph: Graph, run_nodes: Sequence[int], keep: set[Entry]) -> Pl
     last_use: dict[int, int] = {}
     for i in run_nodes:
         node, op, p = graph.nodes[i], r.ops[i], r.params[i]
-        step = Step(i, node_label(i, node.name, node.op), op.name, op.compute, p,
+        step = Step(i, node_label(i, node.name, node.op), op, op.compute, p,
                     tuple(slot_of[e] for e in node.inputs),
                     tuple(slot_of[(i, k)] for k in range(r.num_outputs[i])))
         for s in step.inputs:
@@ -93,7 +93,7 @@ def run_steps(steps: Sequence[Step], slots: list[Any], ctx: ComputeContext, *,
             for s, value in zip(step.outputs, result):
                 slots[s] = value
         if profile is not None:
-            profile.setdefault(step.op_name, []).append(time.perf_counter() - t0)
+            profile.setdefault(step.op.name, []).append(time.perf_counter() - t0)
         if check_numerics:
             for k, s in enumerate(step.outputs):
                 value = slots[s]
@@ -217,10 +217,10 @@ class Executor:
             extra = [n for n in given if n not in names]
             if extra:
                 raise BindError(f"'{extra[0]}' in `{what}` names no {what[:-1] if what == 'args' else 'auxiliary state'} of the graph")
-        arrays = {n: xp.asarray(v) for n, v in arg_map.items()}
-        aux = {n: xp.asarray(v) for n, v in aux_map.items()}
+        arrays = {n: _wrap(xp.asarray(v)) for n, v in arg_map.items()}
+        aux = {n: _wrap(xp.asarray(v)) for n, v in aux_map.items()}
         grads = _as_dict(args_grad, arg_names, "args_grad")
-        grads = {n: xp.asarray(v) for n, v in grads.items() if v is not None}
+        grads = {n: _wrap(xp.asarray(v)) for n, v in grads.items() if v is not None}
         reqs = _grad_reqs(grad_req, arg_names)
         if args_grad is None:
             reqs = {n: "null" for n in arg_names}
@@ -244,12 +244,12 @@ class Executor:
             if shape is None or 0 in shape:
                 raise BindError(f"cannot decide the shape of '{name}'; give it to simple_bind")
             dt = inf_t.of((i, 0)) or "float32"
-            (arrays if i in arg_idx else aux)[name] = xp.zeros(shape, dtype=dt)  # MXNet zero-fills
+            (arrays if i in arg_idx else aux)[name] = _wrap(xp.zeros(shape, dtype=dt))  # MXNet zero-fills
         arg_names = [graph.nodes[i].name for i in arg_idx]
         reqs = _grad_reqs(grad_req, arg_names)
         for n in arg_names:
             if reqs[n] != "null":
-                grads[n] = xp.zeros_like(arrays[n])
+                grads[n] = _wrap(xp.zeros_like(arrays[n]))
         return cls(graph, context, arrays, aux, grads, reqs)
 
     # -- running -----------------------------------------------------------------------------------

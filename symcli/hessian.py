@@ -1,31 +1,53 @@
-"""Full Hessians and Hessian-vector products of a graph, computed from its gradient graphs.
+"""Full Hessians of a graph, as batches of Hessian-vector products.
 
-`hessian()` differentiates the gradient graph once more with head gradients as inputs (an HVP graph),
-compiles it once, and evaluates it for the whole basis of the `wrt` arguments in chunks; each chunk
-is one run of the HVP plan with the basis vectors stacked (see `_hvp_rows`).
+The gradient graph is differentiated once more with its head gradients as inputs (an HVP graph) and
+compiled once. Its steps that do not depend on those inputs run once; the rest run on a batch of
+basis vectors at a time (`batching.run_batched`), so a Hessian takes ceil(n / chunk) passes, not n.
+The chunk is sized so the batched intermediates stay within a memory budget (`HESSIAN_BUDGET`).
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from .autodiff import build
+from .batching import run_batched
 from .errors import BindError, GraphError
-from .executor import Executor
+from .executor import Executor, compile_plan
 from .graph import Graph
+from .infer import infer_dtypes, infer_shapes
+from .ops.registry import ComputeContext
 from .signature import argument_nodes, list_outputs
 
+HESSIAN_BUDGET = 1 << 30  # bytes of batched intermediates per chunk
 
-def hvp_graph(graph: Graph, wrt: Sequence[str]) -> tuple[Graph, list[str]]:
-    """A graph computing Σ_a H[a, b]·v_a for each b in wrt, with one `head_grad/...` input per a."""
+
+def hvp_graph(graph: Graph, wrt: Sequence[str]) -> tuple[Graph | None, list[str | None], list[str]]:
+    """A graph computing Σ_a H[a, b]·v_a for each b its gradient depends on (`present`), with one
+    `head_grad/...` input v_a per a in wrt (None where that gradient is constant)."""
     first = build(graph, wrt, head_grads="ones", keep_forward_heads=False).graph
-    second = build(first, wrt, head_grads="inputs", keep_forward_heads=False)
-    return second.graph, second.head_grad_names
+    names = {first.nodes[i].name for i in first.variable_indices}
+    present = [w for w in wrt if w in names]
+    if not present:
+        return None, [None] * len(wrt), []  # the gradient is constant: the Hessian is zero
+    second = build(first, present, head_grads="inputs", keep_forward_heads=False)
+    return second.graph, second.head_grad_names, present
+
+
+def _row_bytes(graph: Graph, shapes: dict, dtypes: dict) -> int:
+    """Bytes of every entry of `graph` for one basis vector (an upper bound on the batched set)."""
+    inf_s, inf_t = infer_shapes(graph, shapes), infer_dtypes(graph, dtypes)
+    total = 0
+    for row_s, row_t in zip(inf_s.values, inf_t.values):
+        for shape, dt in zip(row_s, row_t):
+            if shape is not None:
+                total += int(np.prod(shape)) * np.dtype(dt or "float64").itemsize
+    return max(total, 1)
 
 
 def hessian(graph: Graph, args: dict[str, np.ndarray], aux: dict[str, np.ndarray],
-            wrt: Sequence[str], ctx: str = "cpu") -> dict[str, np.ndarray]:
+            wrt: Sequence[str], ctx: str = "cpu", budget: int = HESSIAN_BUDGET) -> dict[str, np.ndarray]:
     """`hessian:<a>` blocks (and `hessian:<a>:<b>` for pairs) of a graph with one 1-element output."""
     if len(graph.heads) != 1:
         raise GraphError(f"hessian needs a graph with one output, this one has {len(graph.heads)}")
@@ -38,36 +60,58 @@ def hessian(graph: Graph, args: dict[str, np.ndarray], aux: dict[str, np.ndarray
     if int(np.prod(out.shape)) != 1:
         raise GraphError(f"hessian needs a single-element output; '{list_outputs(graph)[0]}' has "
                          f"shape {tuple(out.shape)}")
-    hv, seeds = hvp_graph(graph, wrt)
-    hv_args = [hv.nodes[i].name for i in argument_nodes(hv)]
+    xp = ex0.xp
     sizes = {n: int(np.prod(args[n].shape)) for n in wrt}
     dtype = np.result_type(*[args[n].dtype for n in wrt])
     blocks = {(a, b): np.zeros((sizes[a], sizes[b]), dtype=dtype) for a in wrt for b in wrt}
-    bound = {n: args[n] for n in hv_args if n in args}
-    for seed in seeds:
-        if seed is not None and seed in hv_args:
-            k = seeds.index(seed)
-            bound[seed] = np.zeros_like(args[wrt[k]])
-    missing = [n for n in hv_args if n not in bound]
-    if missing:
-        raise BindError(f"argument '{missing[0]}' is not given")
-    ex = Executor.bind(hv, ctx, bound, aux_states={n: v for n, v in aux.items()
-                                                   if n in {hv.nodes[i].name for i in hv.variable_indices}})
-    for k, a in enumerate(wrt):
-        seed = seeds[k]
-        if seed is None or seed not in hv_args:
-            continue  # the gradient w.r.t. a does not depend on any wrt argument: zero rows
-        for row in range(sizes[a]):
-            basis = np.zeros(sizes[a], dtype=args[a].dtype)
-            basis[row] = 1
-            outs = ex.forward(**{seed: basis.reshape(args[a].shape)})
-            for j, b in enumerate(wrt):
-                blocks[(a, b)][row] = np.asarray(outs[j]).reshape(-1)
-        ex.arg_dict[seed][...] = 0
+    hv, seeds, present = hvp_graph(graph, wrt)
+    if hv is not None and any(s is not None for s in seeds):
+        _fill_blocks(hv, seeds, present, args, aux, wrt, sizes, blocks, xp, budget)
     result: dict[str, np.ndarray] = {}
-    for i, a in enumerate(wrt):
+    for a in wrt:
         result[f"hessian:{a}"] = blocks[(a, a)].reshape(args[a].shape + args[a].shape)
     for i, a in enumerate(wrt):
         for b in wrt[i + 1:]:
             result[f"hessian:{a}:{b}"] = blocks[(a, b)].reshape(args[a].shape + args[b].shape)
     return result
+
+
+def _fill_blocks(hv: Graph, seeds, present, args, aux, wrt, sizes, blocks, xp, budget: int) -> None:
+    from .context import to_numpy
+    var_index = {hv.nodes[i].name: i for i in hv.variable_indices}
+    values = {**args, **aux}
+    for k, seed in enumerate(seeds):
+        if seed is not None and seed in var_index:
+            values[seed] = np.zeros_like(args[wrt[k]])
+    missing = [n for n in var_index if n not in values]
+    if missing:
+        raise BindError(f"argument '{missing[0]}' is not given")
+    plan = compile_plan(hv, [i for i, n in enumerate(hv.nodes) if not n.is_variable], set(hv.heads))
+    row = _row_bytes(hv, {n: values[n].shape for n in var_index}, {n: values[n].dtype.name for n in var_index})
+    chunk = max(1, min(max(sizes.values()), budget // row))
+    ctx = ComputeContext(xp, False, None)
+    slots: list = [None] * plan.num_slots
+    for name, i in var_index.items():
+        slots[plan.slot_of[(i, 0)]] = xp.asarray(values[name])
+    for k, a in enumerate(wrt):
+        seed = seeds[k]
+        if seed is None or seed not in var_index:
+            continue  # the gradient w.r.t. a does not depend on any wrt argument: zero rows
+        seed_slot = plan.slot_of[(var_index[seed], 0)]
+        for start in range(0, sizes[a], chunk):
+            rows = min(chunk, sizes[a] - start)
+            basis = xp.zeros((rows, sizes[a]), dtype=args[a].dtype)
+            basis[xp.arange(rows), xp.arange(start, start + rows)] = 1
+            slots[seed_slot] = basis.reshape((rows,) + args[a].shape)
+            batched = run_batched(plan, plan.steps, slots, {seed_slot}, rows, ctx)
+            for j, b in enumerate(present):
+                head = plan.slot_of[hv.heads[j]]
+                value = to_numpy(slots[head])
+                if head in batched:
+                    blocks[(a, b)][start:start + rows] = value.reshape(rows, -1)
+                else:
+                    blocks[(a, b)][start:start + rows] = value.reshape(1, -1)
+            # forget the batched values before the next chunk; the unbatched ones are reused
+            for s in batched:
+                slots[s] = None
+            slots[seed_slot] = xp.asarray(values[seed])

@@ -21,13 +21,15 @@ from .ops.registry import get_op, has_op, parse_node_attrs
 class _SymNode:
     """A mutable-free node used while composing: op name, name, string attrs, input entries."""
 
-    __slots__ = ("op", "name", "attrs", "inputs", "__weakref__")
+    __slots__ = ("op", "name", "attrs", "inputs", "control_deps", "__weakref__")
 
-    def __init__(self, op: str, name: str, attrs: dict[str, str], inputs: list[tuple["_SymNode", int]]):
+    def __init__(self, op: str, name: str, attrs: dict[str, str], inputs: list[tuple["_SymNode", int]],
+                 control_deps: list["_SymNode"] | None = None):
         self.op = op
         self.name = name
         self.attrs = attrs
         self.inputs = inputs
+        self.control_deps = control_deps or []
 
 
 # -- naming ----------------------------------------------------------------------------------------
@@ -412,15 +414,16 @@ def to_graph(sym: Symbol) -> Graph:
             node, k = stack.pop()
             if id(node) in index:
                 continue
-            if k < len(node.inputs):
+            deps = [src for src, _ in node.inputs] + node.control_deps
+            if k < len(deps):
                 stack.append((node, k + 1))
-                child = node.inputs[k][0]
-                if id(child) not in index:
-                    stack.append((child, 0))
+                if id(deps[k]) not in index:
+                    stack.append((deps[k], 0))
                 continue
             index[id(node)] = len(nodes)
             nodes.append(Node(node.op, node.name, node.attrs,
-                              [(index[id(src)], i) for src, i in node.inputs]))
+                              [(index[id(src)], i) for src, i in node.inputs],
+                              [index[id(d)] for d in node.control_deps]))
     return Graph(nodes, [(index[id(n)], i) for n, i in sym._outputs],
                  {"mxnet_version": ["int", 10901]})
 
@@ -435,7 +438,8 @@ def _build_nodes(graph: Graph) -> list[_SymNode]:
     built: list[_SymNode] = []
     for node in graph.nodes:
         built.append(_SymNode(node.op, node.name, dict(node.attrs),
-                              [(built[s], i) for s, i in node.inputs]))
+                              [(built[s], i) for s, i in node.inputs],
+                              [built[d] for d in node.control_deps]))
     return built
 
 

@@ -6,7 +6,7 @@ them can be differentiated again.
 from __future__ import annotations
 
 from .attrs import Attr, Int
-from .registry import ZERO_GRADIENT, OpDef, Sample, register
+from .registry import ELEMENTWISE, ZERO_GRADIENT, OpDef, Sample, register
 from .rules import same_shape, unary_rule
 
 
@@ -29,6 +29,19 @@ def _reduce_like(ctx, p, data, like):
     return out.reshape(like.shape) if out.shape != like.shape else out
 
 
+def _reduce_like_batched(ctx, p, arrays, flags):
+    """Batch axis first on `data` (and possibly `like`): reduce the per-item dims only."""
+    data, like = arrays
+    like_shape = like.shape[1:] if flags[1] else like.shape
+    if not flags[0]:
+        out = _reduce_like(ctx, p, data, ctx.xp.empty(like_shape))
+        return ctx.xp.broadcast_to(out, like.shape)
+    axes, _ = _reduce_like_axes(data.shape[1:], like_shape)
+    axes = tuple(a + 1 for a in axes)
+    out = data.sum(axis=axes, keepdims=True) if axes else data
+    return out.reshape((data.shape[0],) + tuple(like_shape))
+
+
 def _reduce_like_shape(p, in_shapes, out_shapes):
     return in_shapes, [in_shapes[1]] if in_shapes[1] is not None else out_shapes
 
@@ -37,7 +50,7 @@ register(OpDef(
     name="_reduce_like",
     doc="Sum `data` over the axes it was broadcast along so that it has the shape of `like`.",
     inputs=("data", "like"), nondiff_inputs=("like",),
-    compute=_reduce_like, infer_shape=_reduce_like_shape,
+    compute=_reduce_like, infer_shape=_reduce_like_shape, batching=_reduce_like_batched,
     grad=lambda p, ins, outs, gs: [_F().broadcast_like(gs[0], ins[0]), None],
     samples=(Sample(((2, 3, 4), (3, 1))), Sample(((2, 3), (2, 3)))),
 ))
@@ -52,9 +65,11 @@ def _ones_like(ctx, p, x):
 
 
 register(OpDef(name="zeros_like", compute=_zeros_like, infer_shape=unary_rule, grad=ZERO_GRADIENT,
+               batching=ELEMENTWISE,
                strict_attrs=False, doc="An array of zeros with the shape and dtype of `data`.",
                samples=(Sample(((2, 3),)),)))
 register(OpDef(name="ones_like", compute=_ones_like, infer_shape=unary_rule, grad=ZERO_GRADIENT,
+               batching=ELEMENTWISE,
                strict_attrs=False, doc="An array of ones with the shape and dtype of `data`.",
                samples=(Sample(((2, 3),)),)))
 
@@ -62,7 +77,10 @@ register(OpDef(name="ones_like", compute=_ones_like, infer_shape=unary_rule, gra
 def _add_n(ctx, p, *arrays):
     out = arrays[0] + arrays[1] if len(arrays) > 1 else arrays[0].copy()
     for a in arrays[2:]:
-        out += a
+        if a.shape == out.shape:
+            out += a  # in place: `out` is a fresh array
+        else:
+            out = out + a  # a batched operand (Hessian rows) broadcasts
     return out
 
 
@@ -70,7 +88,7 @@ register(OpDef(
     name="add_n", aliases=("ElementWiseSum",),
     attrs=(Attr("num_args", Int(1)),),
     inputs=lambda p: [f"arg{i}" for i in range(p.num_args)], variadic="num_args",
-    compute=_add_n, infer_shape=same_shape,
+    compute=_add_n, infer_shape=same_shape, batching=ELEMENTWISE,
     grad=lambda p, ins, outs, gs: [gs[0]] * len(ins),
     doc="The elementwise sum of `num_args` arrays of one shape.",
     samples=(Sample(((2, 3), (2, 3), (2, 3)), {"num_args": "3"}),),
@@ -82,8 +100,10 @@ def _identity(ctx, p, x):
 
 
 register(OpDef(name="_copy", aliases=("identity",), compute=_identity, infer_shape=unary_rule,
+               batching=ELEMENTWISE,
                grad=lambda p, ins, outs, gs: [gs[0]], doc="The identity.", samples=(Sample(((3,),)),)))
 register(OpDef(name="BlockGrad", aliases=("stop_gradient",), compute=_identity, infer_shape=unary_rule,
+               batching=ELEMENTWISE,
                grad=ZERO_GRADIENT, hint="blockgrad",
                doc="The identity forward; no gradient flows through it.", samples=(Sample(((3,),)),)))
 
@@ -117,6 +137,17 @@ def _broadcast_like(ctx, p, lhs, rhs):
     return ctx.xp.broadcast_to(lhs, target)
 
 
+def _broadcast_like_batched(ctx, p, arrays, flags):
+    lhs, rhs = arrays
+    size = (lhs if flags[0] else rhs).shape[0]
+    lhs_item = lhs.shape[1:] if flags[0] else lhs.shape
+    rhs_item = rhs.shape[1:] if flags[1] else rhs.shape
+    target = _broadcast_like_shape(p, lhs_item, rhs_item)
+    if flags[0]:
+        lhs = lhs.reshape((size,) + (1,) * (len(target) - len(lhs_item)) + lhs_item)
+    return ctx.xp.broadcast_to(lhs, (size,) + tuple(target))
+
+
 def _broadcast_like_rule(p, in_shapes, out_shapes):
     lhs, rhs = in_shapes
     if lhs is not None and rhs is not None:
@@ -129,7 +160,7 @@ from .attrs import OptionalShape  # noqa: E402
 register(OpDef(
     name="broadcast_like", inputs=("lhs", "rhs"), nondiff_inputs=("rhs",),
     attrs=(Attr("lhs_axes", OptionalShape, None), Attr("rhs_axes", OptionalShape, None)),
-    compute=_broadcast_like, infer_shape=_broadcast_like_rule,
+    compute=_broadcast_like, infer_shape=_broadcast_like_rule, batching=_broadcast_like_batched,
     grad=lambda p, ins, outs, gs: [_F()._reduce_like(gs[0], ins[0]), None],
     samples=(Sample(((3, 1), (2, 3, 4))), Sample(((1, 4), (3, 4)), {"lhs_axes": "(0,)", "rhs_axes": "(0,)"})),
     doc="Broadcast `lhs` to the shape of `rhs` (or only along lhs_axes/rhs_axes).",

@@ -21,6 +21,7 @@ FAMILIES = ("elemwise", "unary", "reduce", "linalg", "shape", "index", "softmax"
             "creation", "gradhelpers")
 
 NOT_DIFFERENTIABLE = "not differentiable"
+ELEMENTWISE = "elementwise"
 ZERO_GRADIENT = "zero gradient"
 
 
@@ -74,6 +75,9 @@ class OpDef:
         `outputs` are Symbols of the forward entries, `out_grads` Symbols (None where no gradient
         flows into an output). Or NOT_DIFFERENTIABLE / ZERO_GRADIENT.
     update_aux(ctx, p, inputs, outputs) -> {input index: new value}, run by a training backward.
+    batching: how the op runs with a leading batch axis on some inputs (Hessians evaluate a batch of
+        Hessian-vector products at once): ELEMENTWISE when the kernel broadcasts like numpy, or
+        rule(ctx, p, arrays, batched_flags) -> outputs with the batch axis first; None loops over the batch.
     """
 
     name: str
@@ -89,6 +93,7 @@ class OpDef:
     infer_dtype: Callable[..., tuple[list, list]] = same_dtype
     grad: Callable[..., Sequence[Any]] | str = NOT_DIFFERENTIABLE
     update_aux: Callable[..., dict[int, Any]] | None = None
+    batching: str | Callable[..., Any] | None = None
     aliases: tuple[str, ...] = ()
     hint: str | None = None
     strict_attrs: bool = True

@@ -23,8 +23,13 @@ def _warn(message: str) -> None:
         click.echo(f"symcli: warning: {message}", err=True)
 
 
+def _one_line(text: str) -> str:
+    """Names in messages come from files: show control characters escaped, keep one line."""
+    return "".join(c if c.isprintable() else " " if c in "\n\r\t" else ascii(c)[1:-1] for c in str(text))
+
+
 def _fail(message: str, code: int = 1) -> None:
-    click.echo("symcli: error: " + " ".join(str(message).split("\n")), err=True)
+    click.echo("symcli: error: " + _one_line(message), err=True)
     sys.exit(code)
 
 
@@ -195,7 +200,7 @@ def validate(graph_file: str, as_json: bool) -> None:
     if not report["ok"]:
         for p in report["problems"]:
             where = f"node {p['node']} '{p['name']}': " if p["node"] is not None else ""
-            click.echo(f"symcli: error: {graph_file}: {where}{p['message']}", err=True)
+            click.echo(_one_line(f"symcli: error: {graph_file}: {where}{p['message']}"), err=True)
         sys.exit(1)
 
 
@@ -283,7 +288,10 @@ def run(graph_file, inputs, singles, params, extra, mode, ctx, dtype, want_grad,
     """
     from . import runner
     graph = _load_graph(graph_file)
-    arrays = _collect_inputs(inputs, singles, params)
+    from .codec.bundle import bundled_weights
+    from .runner import split_params
+    bundled = split_params(bundled_weights(graph_file))  # a bundle carries its own weights
+    arrays = {**bundled[0], **bundled[1], **_collect_inputs(inputs, singles, params)}
     if dtype:
         from .dtypes import dtype_name
         try:
@@ -443,8 +451,8 @@ def convert(in_path: str, out_path: str, fmt: str | None, params: str | None, sp
       symcli convert model-symbol.json bundle.msgpack --params model-0000.params
       symcli convert bundle.msgpack model-symbol.json --split     # also writes model-symbol.params
     """
-    from .codec import bundle
     if params or split:
+        from .codec import bundle
         bundle.convert(in_path, out_path, params=params, split=split, fmt=fmt)
         return
     graph = _load_graph(in_path)

@@ -20,7 +20,7 @@ def _objective(graph: Graph, args: dict, aux: dict, heads: list[np.ndarray]):
     ex = Executor.bind(graph, "cpu", {k: v.copy() for k, v in args.items()}, aux_states=aux)
 
     def f(**changes: np.ndarray) -> float:
-        outs = ex.forward(**changes)
+        outs = ex.forward(**{**args, **changes})  # reset inputs perturbed by an earlier call
         return float(sum(np.sum(np.asarray(o, dtype=np.float64) * h) for o, h in zip(outs, heads)))
     return f
 

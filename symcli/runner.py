@@ -90,6 +90,24 @@ def check_memory(graph: Graph, given: dict[str, np.ndarray], max_memory: int) ->
                          f"{max_memory} (raise it with --max-memory)")
 
 
+def _check_declared_dtypes(graph: Graph, given: dict[str, np.ndarray]) -> None:
+    """A variable's `__dtype__` is a promise about its data: hold the given arrays to it."""
+    from .dtypes import parse_dtype_attr
+    for i in graph.variable_indices:
+        node = graph.nodes[i]
+        text = node.attrs.get("__dtype__")
+        if text is None or node.name not in given:
+            continue
+        try:
+            declared = parse_dtype_attr(text)
+        except ValueError:
+            continue  # validate reports malformed attributes
+        actual = given[node.name].dtype.name
+        if declared is not None and declared != actual:
+            raise BindError(f"argument '{node.name}': expected dtype {declared} (declared by "
+                            f"__dtype__), given {actual}")
+
+
 def bind_inputs(graph: Graph, arrays: Mapping[str, np.ndarray], *, dtype: str | None = None,
                 allow_extra: bool = False, warn=None) -> tuple[dict, dict]:
     """Sort named arrays into arguments and auxiliary states; check names, shapes and dtypes."""
@@ -109,7 +127,9 @@ def bind_inputs(graph: Graph, arrays: Mapping[str, np.ndarray], *, dtype: str | 
         else:
             raise BindError(f"'{name}' names no argument or auxiliary state of the graph "
                             f"(arguments: {', '.join(arg_names)})")
-    if dtype is not None:
+    if dtype is None:
+        _check_declared_dtypes(graph, {**args, **aux})
+    else:
         args = {n: (a.astype(dtype) if is_floating(a.dtype.name) else a) for n, a in args.items()}
         aux = {n: (a.astype(dtype) if is_floating(a.dtype.name) else a) for n, a in aux.items()}
     missing = [n for n in arg_names if n not in args] + [n for n in aux_names if n not in aux]

@@ -286,7 +286,7 @@ def _binary(lhs: Symbol, rhs: Any, op: str, hint: str, scalar_op: str, scalar_hi
 def _scalar(sym: Symbol, value: Any, op: str, hint: str) -> Symbol:
     if not isinstance(value, numbers.Number):
         raise TypeError(f"unsupported operand type {type(value).__name__} for a Symbol")
-    return _apply(op, [sym], {"scalar": format_value(float(value))}, hint=hint)
+    return _apply(op, [sym], {"scalar": format_value(value)}, hint=hint)  # MXNet writes str(value)
 
 
 # -- building nodes --------------------------------------------------------------------------------
@@ -343,7 +343,8 @@ def _apply(op_name: str, inputs: Sequence[Symbol], raw_attrs: dict[str, str], *,
         given = inputs[k] if k < len(inputs) else None
         if given is None:
             # MXNet auto-creates `<node>_<input>`, copying the op's attributes (mxnet-format §1.5)
-            given = Symbol([(_SymNode("null", f"{node_name}_{input_name}", dict(attrs), []), 0)])
+            var_attrs = {**attrs, **op.input_var_attrs.get(input_name, {})}
+            given = Symbol([(_SymNode("null", f"{node_name}_{input_name}", var_attrs, []), 0)])
         entries.append(given._entry())
     if len(inputs) > len(expected):
         raise OperatorError(f"{op.name} '{node_name}' takes {len(expected)} inputs "
@@ -474,9 +475,9 @@ def _helper_functions() -> dict[str, Any]:
             if isinstance(lhs, Symbol) and isinstance(rhs, Symbol):
                 return _apply(sym_op, [lhs, rhs], {}, hint=hint, name=name)
             if isinstance(lhs, Symbol):
-                return _apply(scalar_op, [lhs], {"scalar": format_value(float(rhs))}, hint=scalar_hint,
+                return _apply(scalar_op, [lhs], {"scalar": format_value(rhs)}, hint=scalar_hint,
                               name=name)
-            return _apply(scalar_op, [rhs], {"scalar": format_value(float(lhs))}, hint=scalar_hint,
+            return _apply(scalar_op, [rhs], {"scalar": format_value(lhs)}, hint=scalar_hint,
                           name=name)
         return fn
 
@@ -489,12 +490,12 @@ def _helper_functions() -> dict[str, Any]:
         return fn
 
     def full(shape: Any, val: float, dtype: Any = None, name: str | None = None) -> Symbol:
-        return _creator("_full", "_full")(shape, dtype, name=name, value=float(val))
+        return _creator("_full", "_full")(shape, dtype, name=name, value=val)
 
     def arange(start: float, stop: float | None = None, step: float = 1.0, repeat: int = 1,
                infer_range: bool = False, name: str | None = None, dtype: Any = None) -> Symbol:
-        attrs = {"start": format_value(float(start)), "stop": format_value(stop),
-                 "step": format_value(float(step)), "repeat": str(int(repeat)),
+        attrs = {"start": format_value(start), "stop": format_value(stop),
+                 "step": format_value(step), "repeat": str(int(repeat)),
                  "infer_range": format_value(bool(infer_range)), "dtype": format_value(dtype or "float32")}
         return _apply("_arange", [], attrs, hint="_arange", name=name)
 

@@ -33,7 +33,15 @@ def test_json_matches_mxnet(name):
     assert out.list_outputs() == golden["outputs"]
     assert out.list_auxiliary_states() == golden["aux"]
     assert out.get_internals().list_outputs() == golden["internals"]
-    assert out.tojson() == golden["json"]
+    assert _without_row_ptr(out.tojson()) == _without_row_ptr(golden["json"])
+
+
+def _without_row_ptr(text: str) -> str:
+    # node_row_ptr is build-dependent (MKLDNN's max Pooling has a hidden workspace output) and
+    # ignored by MXNet on load; everything else must match byte for byte.
+    doc = json.loads(text)
+    doc.pop("node_row_ptr")
+    return text[:text.index('"node_row_ptr"')] + json.dumps(doc["heads"]) + text[text.index('"heads"'):]
 
 
 def test_forum_code_runs_with_only_the_import_changed():

@@ -44,6 +44,9 @@ def format_value(value: Any) -> str:
 def parse_int(text: str) -> int:
     if not _INT_RE.match(text):
         raise AttrParseError(f"expect int but value='{text}'")
+    # Python refuses to convert more than 4300 digits (ValueError); MXNet's are at most 64-bit
+    if len(text) > 64 or abs(int(text)) > 2 ** 63 - 1:
+        raise AttrParseError(f"integer value '{text.strip()[:40]}' is out of the 64-bit range")
     return int(text)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ..errors import OperatorError
 from .attrs import Attr, AttrParseError, Params, parse_attrs
@@ -18,7 +18,7 @@ from .attrs import Attr, AttrParseError, Params, parse_attrs
 Shape = tuple[int, ...]
 # Modules that register operators, loaded on first use so `import symcli` stays cheap.
 FAMILIES = ("elemwise", "unary", "reduce", "linalg", "shape", "index", "softmax", "loss", "nn",
-            "creation", "gradhelpers")
+            "creation", "gradhelpers", "conv")
 
 NOT_DIFFERENTIABLE = "not differentiable"
 ELEMENTWISE = "elementwise"
@@ -75,6 +75,8 @@ class OpDef:
         `outputs` are Symbols of the forward entries, `out_grads` Symbols (None where no gradient
         flows into an output). Or NOT_DIFFERENTIABLE / ZERO_GRADIENT.
     update_aux(ctx, p, inputs, outputs) -> {input index: new value}, run by a training backward.
+    input_var_attrs: extra attributes of the variables auto-created for omitted inputs (MXNet stamps
+        `__init__` on BatchNorm's moving statistics and PReLU's gamma).
     batching: how the op runs with a leading batch axis on some inputs (Hessians evaluate a batch of
         Hessian-vector products at once): ELEMENTWISE when the kernel broadcasts like numpy, or
         rule(ctx, p, arrays, batched_flags) -> outputs with the batch axis first; None loops over the batch.
@@ -94,6 +96,7 @@ class OpDef:
     grad: Callable[..., Sequence[Any]] | str = NOT_DIFFERENTIABLE
     update_aux: Callable[..., dict[int, Any]] | None = None
     batching: str | Callable[..., Any] | None = None
+    input_var_attrs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
     hint: str | None = None
     strict_attrs: bool = True

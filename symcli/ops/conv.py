@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .attrs import Attr, Bool, Enum, Int, Optional, Shape, format_value
 from .registry import OpDef, Sample, register
@@ -320,6 +320,33 @@ def _add_bias(out: Any, bias: Any) -> Any:
     return out
 
 
+def _fold_batch(compute: Callable[..., Any], weights: Callable[[Any], Sequence[int]] = lambda p: ()):
+    """Hessian batching (see batching.py) for ops whose outputs keep the batch axis N: a leading
+    batch axis on per-sample inputs folds into N, so one call serves the whole batch. A batched
+    weight (an input listed by `weights`) falls back to one call per batch entry."""
+    def rule(ctx: Any, p: Any, args: list, flags: list) -> Any:
+        xp = ctx.xp
+        size = next(a.shape[0] for a, f in zip(args, flags) if f)
+        fixed = set(weights(p))
+        if any(f for i, f in enumerate(flags) if i in fixed):
+            results = [compute(ctx, p, *[a[b] if f else a for a, f in zip(args, flags)]) for b in range(size)]
+            if isinstance(results[0], tuple):
+                return tuple(xp.stack([r[k] for r in results]) for k in range(len(results[0])))
+            return xp.stack(results)
+        folded = []
+        for i, (a, f) in enumerate(zip(args, flags)):
+            if i in fixed:
+                folded.append(a)
+                continue
+            if not f:
+                a = xp.broadcast_to(a, (size,) + a.shape)
+            folded.append(a.reshape((size * a.shape[1],) + a.shape[2:]))
+        result = compute(ctx, p, *folded)
+        unfold = (lambda r: r.reshape((size, r.shape[0] // size) + r.shape[1:]))
+        return tuple(unfold(r) for r in result) if isinstance(result, tuple) else unfold(result)
+    return rule
+
+
 # -- Convolution -----------------------------------------------------------------------------------
 def _conv_inputs(p: Any) -> list[str]:
     return ["data", "weight"] if p.no_bias else ["data", "weight", "bias"]
@@ -391,6 +418,7 @@ register(OpDef(
     name="Convolution", hint="convolution",
     attrs=_CONV_ATTRS, inputs=_conv_inputs,
     compute=_conv_compute, infer_shape=_conv_shape, grad=_conv_grad,
+    batching=_fold_batch(_conv_compute, lambda p: (1, 2)),
     doc="Grouped N-D cross-correlation (no kernel flip) plus bias; weight (num_filter, C/num_group, *kernel).",
     samples=(
         Sample(((2, 3, 7, 6), (4, 3, 3, 3), (4,)), {"kernel": "(3, 3)", "num_filter": "4", "pad": "(1, 1)"}),
@@ -463,6 +491,7 @@ register(OpDef(
     ) + _CUDNN_ATTRS + (Attr("layout", Optional(Enum(*_CONV_LAYOUTS)), None),),
     inputs=_conv_inputs,
     compute=_deconv_compute, infer_shape=_deconv_shape, grad=_deconv_grad,
+    batching=_fold_batch(_deconv_compute, lambda p: (1, 2)),
     doc="Transposed convolution (the scatter-add transpose of Convolution, no flip); weight "
         "(C, num_filter/num_group, *kernel); adj or target_shape fix the output size.",
     samples=(
@@ -503,6 +532,7 @@ def _data_grad_grad(p: Any, ins: list, outs: list, gs: list) -> list:
 register(OpDef(
     name="_conv_data_grad", attrs=_PRIVATE_ATTRS, inputs=("grad_out", "weight", "like"),
     nondiff_inputs=("like",), compute=_data_grad_compute, infer_shape=_like_shape(2),
+    batching=_fold_batch(_data_grad_compute, lambda p: (1,)),
     grad=_data_grad_grad,
     doc="Transposed correlation of grad_out with weight, shaped like `like` (Convolution's data gradient).",
     samples=(
@@ -559,6 +589,7 @@ def _correlate_grad(p: Any, ins: list, outs: list, gs: list) -> list:
 register(OpDef(
     name="_conv_correlate", attrs=_PRIVATE_ATTRS, inputs=("data", "weight", "like"),
     nondiff_inputs=("like",), compute=_correlate_compute, infer_shape=_like_shape(2),
+    batching=_fold_batch(_correlate_compute, lambda p: (1,)),
     grad=_correlate_grad,
     doc="Correlation of data with weight whose output is shaped like `like` (Deconvolution's data gradient).",
     samples=(
@@ -831,7 +862,7 @@ def _pool_grad(p: Any, ins: list, outs: list, gs: list) -> list:
 
 register(OpDef(
     name="Pooling", hint="pooling", attrs=_POOL_ATTRS,
-    compute=_pool_compute, infer_shape=_pool_shape, grad=_pool_grad,
+    compute=_pool_compute, infer_shape=_pool_shape, grad=_pool_grad, batching=_fold_batch(_pool_compute),
     doc="max/avg/sum/lp pooling over 1-D to 3-D windows (valid or full convention, global_pool).",
     samples=(
         Sample(((2, 3, 7, 6),), {"kernel": "(3, 3)", "stride": "(2, 2)", "pad": "(1, 1)"}),
@@ -882,7 +913,7 @@ def _pool_max_gather_shape(p: Any, in_shapes: list, out_shapes: list) -> tuple[l
 
 register(OpDef(
     name="_pool_max_grad", attrs=_POOL_ATTRS, inputs=("data", "grad"),
-    compute=_pool_max_grad, infer_shape=_like_shape(0),
+    compute=_pool_max_grad, infer_shape=_like_shape(0), batching=_fold_batch(_pool_max_grad),
     grad=lambda p, ins, outs, gs: [None, _F()._pool_max_gather(ins[0], gs[0], **_pool_kwargs(p))],
     doc="Max pooling's data gradient: grad routed to the first maximum of each window.",
     samples=(Sample(((2, 3, 7, 6), (2, 3, 4, 3)), {"kernel": "(3, 3)", "stride": "(2, 2)", "pad": "(1, 1)"}),
@@ -890,7 +921,7 @@ register(OpDef(
 ))
 register(OpDef(
     name="_pool_max_gather", attrs=_POOL_ATTRS, inputs=("data", "head"),
-    compute=_pool_max_gather, infer_shape=_pool_max_gather_shape,
+    compute=_pool_max_gather, infer_shape=_pool_max_gather_shape, batching=_fold_batch(_pool_max_gather),
     grad=lambda p, ins, outs, gs: [None, _F()._pool_max_grad(ins[0], gs[0], **_pool_kwargs(p))],
     doc="Reads `head` (shaped like data) at the first maximum of each max-pooling window of `data`.",
     samples=(Sample(((2, 3, 7, 6), (2, 3, 7, 6)), {"kernel": "(3, 3)", "stride": "(2, 2)", "pad": "(1, 1)"}),),
@@ -921,7 +952,7 @@ def _pool_avg_grad(ctx: Any, p: Any, g: Any, like: Any) -> Any:
 
 register(OpDef(
     name="_pool_avg_grad", attrs=_POOL_ATTRS, inputs=("grad", "like"), nondiff_inputs=("like",),
-    compute=_pool_avg_grad, infer_shape=_like_shape(1),
+    compute=_pool_avg_grad, infer_shape=_like_shape(1), batching=_fold_batch(_pool_avg_grad),
     grad=lambda p, ins, outs, gs: [_F().Pooling(gs[0], **_pool_kwargs(p)), None],
     doc="avg/sum pooling's data gradient (its transpose), shaped like `like`.",
     samples=(
@@ -1051,6 +1082,7 @@ def _up_kwargs(p: Any) -> dict[str, Any]:
 register(OpDef(
     name="UpSampling", hint="upsampling", attrs=_UP_ATTRS, inputs=_up_inputs,
     compute=_up_compute, infer_shape=_up_shape, grad=_up_grad,
+    batching=_fold_batch(_up_compute, lambda p: (1,) if p.sample_type == "bilinear" else ()),
     doc="Nearest-neighbour upsampling of num_args 4-D inputs to scale x the first one's size "
         "(concatenated on channels or summed); bilinear is a depthwise Deconvolution with the given weight.",
     samples=(
@@ -1084,7 +1116,7 @@ register(OpDef(
     name="_upsampling_nearest_grad", attrs=_UP_ATTRS,
     inputs=lambda p: ["grad"] + [f"arg{i}" for i in range(p.num_args)],
     num_outputs=lambda p: p.num_args,
-    compute=_up_grad_compute, infer_shape=_up_grad_shape,
+    compute=_up_grad_compute, infer_shape=_up_grad_shape, batching=_fold_batch(_up_grad_compute),
     grad=lambda p, ins, outs, gs: [_F().UpSampling(*gs, **_up_kwargs(p))] + [None] * p.num_args,
     doc="Nearest UpSampling's gradient: per input, the output gradient summed over each copied block.",
     samples=(

@@ -23,14 +23,13 @@ from hypothesis import strategies as st
 
 from symcli.codec.arrays import npz_bytes
 from symcli.codec.params import encode_params
-from symcli.errors import SymcliError
 from test_hostile import declared_document, exercise_array_bytes, exercise_graph_bytes
 
 HERE = pathlib.Path(__file__).parent
 CORPUS = HERE / "fuzz_corpus"
 GOLDENS = HERE / "goldens" / "json"
 RANDOM = "SYMCLI_FUZZ_EXAMPLES" in os.environ
-EXAMPLES = int(os.environ.get("SYMCLI_FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("SYMCLI_FUZZ_EXAMPLES", "500"))
 CPU_SECONDS_PER_EXAMPLE = 30
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, database=None,
@@ -100,8 +99,9 @@ def _seed_documents() -> list[dict]:
 SEEDS = _seed_documents()
 TOKENS = [b"[", b"]", b"{", b"}", b'"', b",", b":", b"-1", b"0", b"1e999", b"99999999999999999999", b"null",
           b"true", b"\\u0000", b"\\ud800", b'"null"', b'"op"', b"[0, 0, 0]", b"\xff", b"\x00", b"NaN", b" "]
-MSGPACK_BYTES = [b"\xc0", b"\xc2", b"\xc3", b"\xcc\xff", b"\xd0\x80", b"\xcf" + b"\xff" * 8, b"\xdd\xff\xff\xff\xff",
-                 b"\xdf\x00\x00\x00\x10", b"\xc4\x05", b"\xd9\x10", b"\x90", b"\x80", b"\xa0", b"\xc1", b"\xd4\x01\x02"]
+MSGPACK_BYTES = [b"\xc0", b"\xc2", b"\xc3", b"\xcc\xff", b"\xd0\x80", b"\xcf" + b"\xff" * 8,
+                 b"\xdd\xff\xff\xff\xff", b"\xdf\x00\x00\x00\x10", b"\xc4\x05", b"\xd9\x10", b"\x90", b"\x80",
+                 b"\xa0", b"\xc1", b"\xd4\x01\x02"]
 
 
 def _mutate(data: bytes, edits, tokens: list[bytes]) -> bytes:
@@ -153,9 +153,10 @@ def _op_names() -> list[str]:
 
 JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2 ** 40, 2 ** 40), st.floats(allow_nan=False),
                          st.text(max_size=8))
-JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                                  st.dictionaries(st.text(max_size=6), inner, max_size=4)),
-                           max_leaves=12)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+    max_leaves=12)
 ATTR_STRINGS = st.one_of(
     st.sampled_from(["0", "1", "-1", "2", "(2, 3)", "(0,)", "()", "(-1, 0)", "[3,3]", "None", "True", "False",
                      "float64", "int32", "relu", "max", "avg", "1e-5", "0.5", "inf", "nan", "(1, 1)", "(2,)",
@@ -192,7 +193,8 @@ def mutated_documents(draw):
         elif kind == "drop_key" and node:
             node.pop(draw(st.sampled_from(sorted(node))))
         elif kind == "top":
-            doc[draw(st.sampled_from(["arg_nodes", "heads", "attrs", "node_row_ptr", "extra"]))] = draw(JSON_VALUES)
+            key = draw(st.sampled_from(["arg_nodes", "heads", "attrs", "node_row_ptr", "extra"]))
+            doc[key] = draw(JSON_VALUES)
         elif kind == "head" and isinstance(doc.get("heads"), list):
             doc["heads"].append([draw(st.integers(0, len(nodes))), draw(st.integers(0, 2)), 0])
     return doc
@@ -203,6 +205,40 @@ def mutated_documents(draw):
 def test_fuzz_documents(tmp_path, doc, as_msgpack):
     data = msgpack.packb(doc) if as_msgpack else json.dumps(doc).encode()
     check_graph("document" + (".msgpack" if as_msgpack else ".json"), data, tmp_path)
+
+
+@st.composite
+def operator_graphs(draw):
+    """One registered operator on declared inputs, with attributes drawn from its own declaration:
+    drives attribute parsing, input counts, shape rules and kernels with odd but small values."""
+    from symcli.ops.registry import all_ops
+    ops = sorted(all_ops(), key=lambda o: o.name)
+    op = draw(st.sampled_from(ops))
+    attrs = {}
+    for attr in op.attrs:
+        if draw(st.integers(0, 2)):
+            attrs[attr.name] = draw(ATTR_STRINGS)
+    if op.samples and draw(st.booleans()):  # start from a working sample, then perturb one attribute
+        sample = draw(st.sampled_from(list(op.samples)))
+        attrs = dict(sample.attrs)
+        shapes = [tuple(s) for s in sample.shapes]
+        if op.attrs and draw(st.booleans()):
+            attrs[draw(st.sampled_from([a.name for a in op.attrs]))] = draw(ATTR_STRINGS)
+    else:
+        shapes = [tuple(draw(st.lists(st.integers(0, 4), max_size=4))) for _ in range(draw(st.integers(0, 4)))]
+    nodes = [{"op": "null", "name": f"in{k}", "attrs": {"__shape__": str(tuple(s)),
+                                                        "__dtype__": draw(st.sampled_from(["0", "1", "4", "3"]))},
+              "inputs": []} for k, s in enumerate(shapes)]
+    nodes.append({"op": op.name, "name": "node", "attrs": attrs,
+                  "inputs": [[k, 0, 0] for k in range(len(shapes))]})
+    return {"nodes": nodes, "arg_nodes": list(range(len(shapes))), "heads": [[len(shapes), 0, 0]],
+            "attrs": {"mxnet_version": ["int", 10901]}}
+
+
+@FUZZ
+@given(doc=operator_graphs())
+def test_fuzz_operator_nodes(tmp_path, doc):
+    check_graph("operator.json", json.dumps(doc).encode(), tmp_path)
 
 
 # -- arrays ---------------------------------------------------------------------------------------
@@ -234,13 +270,14 @@ def test_fuzz_array_files(tmp_path, arrays, edits, container):
 
 
 @FUZZ
-@given(header=st.fixed_dictionaries({"descr": st.one_of(st.sampled_from(["<f4", ">f8", "|b1", "<c8", "|O", "<U3",
-                                                                         "V8", "<i8", "zz", "<f16"]), JSON_SCALARS),
-                                      "fortran_order": st.one_of(st.booleans(), JSON_SCALARS),
-                                      "shape": st.one_of(st.tuples(*[st.integers(-2, 2 ** 40)] * 2),
-                                                         st.lists(st.integers(0, 3), max_size=40).map(tuple),
-                                                         JSON_SCALARS)}),
-       payload=st.binary(max_size=64), version=st.sampled_from([b"\x01\x00", b"\x02\x00", b"\x03\x00", b"\x07\x00"]))
+@given(header=st.fixed_dictionaries({
+    "descr": st.one_of(st.sampled_from(["<f4", ">f8", "|b1", "<c8", "|O", "<U3", "V8", "<i8", "zz", "<f16"]),
+                       JSON_SCALARS),
+    "fortran_order": st.one_of(st.booleans(), JSON_SCALARS),
+    "shape": st.one_of(st.tuples(*[st.integers(-2, 2 ** 40)] * 2),
+                       st.lists(st.integers(0, 3), max_size=40).map(tuple), JSON_SCALARS)}),
+       payload=st.binary(max_size=64),
+       version=st.sampled_from([b"\x01\x00", b"\x02\x00", b"\x03\x00", b"\x07\x00"]))
 def test_fuzz_npy_headers(tmp_path, header, payload, version):
     text = repr(header).encode("latin1", "replace")
     text += b" " * (-(len(text) + 11) % 64) + b"\n"
@@ -253,7 +290,21 @@ def _corpus() -> list[pathlib.Path]:
     return sorted(p for p in CORPUS.glob("*") if p.is_file() and p.name != "README.md") if CORPUS.is_dir() else []
 
 
-@pytest.mark.parametrize("path", _corpus(), ids=lambda p: p.name)
+# Crashers whose fix belongs to another module: strict xfail, so the fix shows up as XPASS.
+KNOWN = {
+    "arrays-params-empty-huge-dims.params": "codec/params.py: a record of shape (0, 2**62) makes numpy's "
+                                            "reshape raise ValueError",
+    "graph-bundle-empty-huge-dims.msgpack": "codec/bundle.py: a weight of shape (0, 2**62) makes numpy's "
+                                            "reshape raise ValueError",
+}
+
+
+def _corpus_params():
+    return [pytest.param(p, id=p.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN[p.name]))
+            if p.name in KNOWN else pytest.param(p, id=p.name) for p in _corpus()]
+
+
+@pytest.mark.parametrize("path", _corpus_params())
 def test_corpus_replays(tmp_path, path):
     """Every input that once crashed symcli is now refused cleanly or handled."""
     data = path.read_bytes()

@@ -34,9 +34,12 @@ def exercise_graph_bytes(data: bytes, path: pathlib.Path, run: bool = True) -> s
     from symcli.validate import validate_file
     path.write_bytes(data)
     report = validate_file(str(path))  # never raises
-    assert isinstance(report["ok"], bool) and all(set(p) == {"node", "name", "message"} for p in report["problems"])
+    assert isinstance(report["ok"], bool)
+    assert all(set(p) == {"node", "name", "message"} for p in report["problems"])
     try:
         graph = read_graph(str(path))
+        from symcli.codec.bundle import bundled_weights
+        bundled_weights(str(path))  # a bundle's weights ({} for a plain graph)
         resolve(graph)
         assert encode_graph(read_graph_bytes(encode_graph(graph, "msgpack"), path)) == encode_graph(graph)
         shapes = infer_shapes(graph, {})
@@ -86,7 +89,8 @@ def exercise_array_bytes(data: bytes, path: pathlib.Path) -> str:
         try:
             arrays = reader(str(target))
             for arr in (arrays.values() if isinstance(arrays, dict) else [arrays]):
-                assert isinstance(arr, np.ndarray) and arr.dtype.kind in "biuf" and arr.nbytes <= limits.MAX_ARRAY_BYTES
+                assert isinstance(arr, np.ndarray) and arr.dtype.kind in "biuf"
+                assert arr.nbytes <= limits.MAX_ARRAY_BYTES
             outcomes.append("ok")
         except SymcliError:
             outcomes.append("refused")
@@ -101,10 +105,12 @@ def mlp_document() -> dict:
 def declared_document() -> dict:
     """Every argument's shape declared: the pipeline runs it."""
     return {"nodes": [{"op": "null", "name": "x", "attrs": {"__shape__": "(2, 3)"}, "inputs": []},
-                      {"op": "null", "name": "w", "attrs": {"__shape__": "(4, 3)", "__dtype__": "0"}, "inputs": []},
+                      {"op": "null", "name": "w", "attrs": {"__shape__": "(4, 3)", "__dtype__": "0"},
+                       "inputs": []},
                       {"op": "FullyConnected", "name": "fc", "attrs": {"num_hidden": "4", "no_bias": "True"},
                        "inputs": [[0, 0, 0], [1, 0, 0]]},
-                      {"op": "sum", "name": "s", "attrs": {"axis": "1", "keepdims": "True"}, "inputs": [[2, 0, 0]]}],
+                      {"op": "sum", "name": "s", "attrs": {"axis": "1", "keepdims": "True"},
+                       "inputs": [[2, 0, 0]]}],
             "arg_nodes": [0, 1], "node_row_ptr": [0, 1, 2, 3, 4], "heads": [[3, 0, 0]], "attrs": V}
 
 
@@ -222,8 +228,9 @@ def test_long_graphs_load_in_bounded_time(tmp_path):
         [{"op": "relu", "name": f"r{i}", "inputs": [[i, 0, 0]]} for i in range(n)]
     for order in ("forward", "reversed"):
         if order == "reversed":  # every input a forward reference: the topological sort does the work
-            nodes = [nodes[0]] + [{"op": "relu", "name": f"r{i}", "inputs": [[n - i + 1, 0, 0]] if i else [[0, 0, 0]]}
-                                  for i in range(n)][::-1]
+            chain = [{"op": "relu", "name": f"r{i}", "inputs": [[n - i + 1, 0, 0]] if i else [[0, 0, 0]]}
+                     for i in range(n)]
+            nodes = [nodes[0]] + chain[::-1]
             heads = [[1, 0, 0]]
         else:
             heads = [[n, 0, 0]]
@@ -267,7 +274,8 @@ HOSTILE_NPY = {
     "negative_dim": _npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (-3, 2), }"),
     "rank_100": _npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (" + "1," * 100 + "), }"),
     "float_dim": _npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2.5,), }"),
-    "code_in_header": _npy_with_header("{'descr': __import__('os').getcwd(), 'fortran_order': False, 'shape': (1,), }"),
+    "code_in_header": _npy_with_header("{'descr': __import__('os').getcwd(), 'fortran_order': False, "
+                                       "'shape': (1,), }"),
     "bad_descr": _npy_with_header("{'descr': 'zz', 'fortran_order': False, 'shape': (1,), }"),
     "missing_key": _npy_with_header("{'descr': '<f4', 'shape': (1,), }"),
     "huge_header_len": b"\x93NUMPY\x02\x00" + struct.pack("<I", 2 ** 31) + b"{",

@@ -197,3 +197,33 @@ def test_gradient_penalty_differentiates_through_conv_pool_and_deconv():
     assert report["ok"], report["results"]
     # not trivially zero for the weights; for x it is zero (the critic is piecewise linear in x)
     assert all(abs(r["symbolic"]) > 1e-6 for r in report["results"] if r["name"] != "x")
+
+
+def test_hessian_through_conv_and_pool_matches_finite_differences():
+    from symcli.hessian import hessian
+    x, w = sx.Variable("x"), sx.Variable("w")
+    y = sx.Convolution(x, w, kernel=(3, 3), num_filter=2, pad=(1, 1), no_bias=True, name="c")
+    y = sx.Pooling(y, kernel=(2, 2), stride=(2, 2), pool_type="avg", name="p")
+    y = sx.UpSampling(y, scale=2, sample_type="nearest", num_args=1, name="u")
+    f = sx.sum(y * y * y)
+    rng = np.random.default_rng(11)
+    args = {"x": rng.standard_normal((1, 2, 4, 4)), "w": rng.standard_normal((2, 2, 3, 3))}
+    blocks = hessian(f.graph, args, {}, ["x", "w"])  # batched HVPs: data folds into N, w loops
+    g = grad(f, ["x", "w"])
+    gex = Executor.bind(g.graph, "cpu", {k: v.copy() for k, v in args.items()})
+    eps = 1e-5
+    for a in ("x", "w"):
+        for b in ("x", "w"):
+            key = f"hessian:{a}" if a == b else f"hessian:{a}:{b}"
+            if key not in blocks:
+                continue
+            h = blocks[key].reshape(args[a].size, args[b].size)
+            col = []
+            for j in range(args[b].size):
+                d = np.zeros(args[b].size)
+                d[j] = eps
+                # copies: like MXNet's, an executor's outputs are overwritten by its next forward
+                plus = np.array(gex.forward(**{**args, b: args[b] + d.reshape(args[b].shape)})[("x", "w").index(a)])
+                minus = np.array(gex.forward(**{**args, b: args[b] - d.reshape(args[b].shape)})[("x", "w").index(a)])
+                col.append(((plus - minus) / (2 * eps)).ravel())
+            np.testing.assert_allclose(h, np.stack(col, axis=1), rtol=1e-5, atol=1e-6, err_msg=key)

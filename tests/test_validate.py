@@ -91,7 +91,8 @@ def test_clean_graph_summary_line_and_json(tmp_path):
                       "inputs": [[0, 0, 0], [1, 0, 0], [2, 0, 0]]},
                      {"op": "null", "name": "g", "inputs": []}, {"op": "null", "name": "b", "inputs": []},
                      {"op": "null", "name": "m", "inputs": []}, {"op": "null", "name": "v", "inputs": []},
-                     {"op": "BatchNorm", "name": "bn", "inputs": [[3, 0, 0], [4, 0, 0], [5, 0, 0], [6, 0, 1], [7, 0, 1]]},
+                     {"op": "BatchNorm", "name": "bn",
+                      "inputs": [[3, 0, 0], [4, 0, 0], [5, 0, 0], [6, 0, 1], [7, 0, 1]]},
                      {"op": "relu", "name": "relu1", "inputs": [[8, 0, 0]]}],
            "arg_nodes": [0, 1, 2, 4, 5, 6, 7], "heads": [[9, 0, 0]], "attrs": V}
     path = write(tmp_path, doc)

@@ -301,8 +301,8 @@ def load_document(doc: Any, *, collect: bool = False) -> Loaded:
     for i, node in enumerate(nodes):
         if node.op == "null":
             if node.name in seen:
-                out.add(_file(nodes, i), node.name,
-                        f"duplicate variable name '{_short(node.name)}' (also node {_file(nodes, seen[node.name])})")
+                out.add(_file(nodes, i), node.name, f"duplicate variable name '{_short(node.name)}' "
+                        f"(also node {_file(nodes, seen[node.name])})")
             else:
                 seen[node.name] = i
     order = _topological_order(nodes, out)
@@ -387,7 +387,8 @@ def _append_missing_inputs(nodes: list[_RawNode]) -> None:
         if expected is None:
             continue
         for arg in expected[len(node.inputs):]:
-            nodes.append(_RawNode("null", f"{node.name}_{arg}" if node.name else arg, dict(node.attrs), [], [], []))
+            name = f"{node.name}_{arg}" if node.name else arg
+            nodes.append(_RawNode("null", name, dict(node.attrs), [], [], []))
             node.inputs.append((len(nodes) - 1, 0))
             node.versions.append(0)
 

@@ -68,7 +68,7 @@ def _per_dim(value: tuple[int, ...], nd: int, default: int, name: str, kernel: t
     return tuple(value)
 
 
-def _geometry(p: Any, pad: tuple[int, ...] | None = None) -> Geometry:
+def _geometry(p: Any) -> Geometry:
     """The kernel geometry from the attributes (1-D to 3-D), checked as MXNet checks it."""
     kernel = tuple(p.kernel)
     nd = len(kernel)
@@ -76,14 +76,16 @@ def _geometry(p: Any, pad: tuple[int, ...] | None = None) -> Geometry:
         raise ValueError(f"{nd}D kernel {format_value(kernel)} is not supported (1-D to 3-D only)")
     stride = _per_dim(p.stride, nd, 1, "stride", kernel)
     dilate = _per_dim(tuple(p.get("dilate") or ()), nd, 1, "dilate", kernel)
-    pads = pad if pad is not None else _per_dim(p.pad, nd, 0, "pad", kernel)
+    pads = _per_dim(p.pad, nd, 0, "pad", kernel)
     if min(kernel) < 1:
         raise ValueError(f"incorrect kernel size: {format_value(kernel)}")
     if min(stride) < 1:
         raise ValueError(f"incorrect stride size: {format_value(stride)}")
     if min(dilate) < 1:
         raise ValueError(f"incorrect dilate size: {format_value(dilate)}")
-    return Geometry(kernel, stride, dilate, tuple(pads))
+    if min(pads) < 0:
+        raise ValueError(f"incorrect pad size: {format_value(pads)}")
+    return Geometry(kernel, stride, dilate, pads)
 
 
 def _check_layout(p: Any, nd: int) -> None:
@@ -647,9 +649,12 @@ _POOL_ATTRS = (
 def _pool_geometry(p: Any, data: Sequence[int]) -> tuple[Geometry, tuple[int, ...]]:
     """Window geometry and output spatial size of a Pooling over `data` (mxnet-format §6.14)."""
     nd = len(data) - 2
+    if p.pool_type == "lp" and (p.p_value is None or p.p_value < 1):
+        raise ValueError(f"lp pooling needs p_value of at least 1, got {p.p_value}")
     if p.global_pool:
         if not 1 <= nd <= 3:
             raise ValueError(f"global pooling needs 3-D to 5-D input, got shape {format_value(tuple(data))}")
+        _check_layout(p, nd)
         return Geometry(tuple(data[2:]), (1,) * nd, (1,) * nd, (0,) * nd), (1,) * nd
     kernel = tuple(p.kernel)
     if not kernel:
@@ -663,12 +668,7 @@ def _pool_geometry(p: Any, data: Sequence[int]) -> tuple[Geometry, tuple[int, ..
     if p.pooling_convention == "same":
         raise ValueError("pooling_convention='same' is not supported (MXNet allows it only for "
                          "1-D max pooling without pad, and it is unreliable there)")
-    if p.pool_type == "lp" and p.p_value is None:
-        raise ValueError("lp pooling needs p_value")
-    if p.pool_type == "lp" and p.p_value < 1:
-        raise ValueError(f"p_value {p.p_value} must be at least 1")
     geom = _geometry(p)
-    rounding = math.floor if p.pooling_convention == "valid" else math.ceil
     out = []
     for n, k, s, pd in zip(data[2:], geom.kernel, geom.stride, geom.pad):
         if n == 0:
@@ -676,8 +676,15 @@ def _pool_geometry(p: Any, data: Sequence[int]) -> tuple[Geometry, tuple[int, ..
             continue
         if k > n + 2 * pd:
             raise ValueError(f"kernel size ({k}) exceeds input ({n} padded to {n + 2 * pd})")
-        out.append(int(rounding((n + 2 * pd - k) / s)) + 1)
+        # valid rounds the window count down, full rounds it up (an overhang past the padding)
+        steps = (n + 2 * pd - k) // s if p.pooling_convention == "valid" else -((k - n - 2 * pd) // s)
+        out.append(steps + 1)
     return geom, tuple(out)
+
+
+def _pool_outputs(p: Any) -> int:
+    """MXNet's (MKLDNN) max pooling has a hidden workspace output, which node_row_ptr counts."""
+    return 2 if p.pool_type == "max" else 1
 
 
 def _pool_shape(p: Any, in_shapes: list, out_shapes: list) -> tuple[list, list]:
@@ -685,7 +692,7 @@ def _pool_shape(p: Any, in_shapes: list, out_shapes: list) -> tuple[list, list]:
     if data is None:
         return in_shapes, out_shapes
     _, out = _pool_geometry(p, data)
-    return in_shapes, [tuple(data[:2]) + out]
+    return in_shapes, [tuple(data[:2]) + out] * _pool_outputs(p)
 
 
 def _lowest(xp: Any, dtype: Any) -> Any:
@@ -813,7 +820,11 @@ def _lp_root(xp: Any, s: Any, pv: int) -> Any:
 
 
 def _pool_compute(ctx: Any, p: Any, x: Any) -> Any:
-    xp = ctx.xp
+    out = _pool_forward(ctx.xp, p, x)
+    return (out, out) if p.pool_type == "max" else out  # the workspace: nothing reads it
+
+
+def _pool_forward(xp: Any, p: Any, x: Any) -> Any:
     geom, small = _pool_geometry(p, x.shape)
     kind = p.pool_type
     spatial = tuple(range(2, x.ndim))
@@ -861,7 +872,7 @@ def _pool_grad(p: Any, ins: list, outs: list, gs: list) -> list:
 
 
 register(OpDef(
-    name="Pooling", hint="pooling", attrs=_POOL_ATTRS,
+    name="Pooling", hint="pooling", attrs=_POOL_ATTRS, num_outputs=_pool_outputs, num_visible=1,
     compute=_pool_compute, infer_shape=_pool_shape, grad=_pool_grad, batching=_fold_batch(_pool_compute),
     doc="max/avg/sum/lp pooling over 1-D to 3-D windows (valid or full convention, global_pool).",
     samples=(
@@ -1024,7 +1035,7 @@ def _up_shape(p: Any, in_shapes: list, out_shapes: list) -> tuple[list, list]:
             return in_shapes, out_shapes
         if len(data) != 4:
             raise ValueError(f"UpSampling input should be 4-D (batch, channel, y, x), got {format_value(tuple(data))}")
-        geom = _bilinear_geometry(p, data[1])
+        geom = _bilinear_geometry(p, data[1] or p.num_filter)
         out = tuple(s * (n - 1) + k - 2 * pd if n else 0
                     for s, n, k, pd in zip(geom.stride, data[2:], geom.kernel, geom.pad))
         return [data, (data[1], 1) + geom.kernel], [tuple(data[:2]) + out]
@@ -1080,7 +1091,7 @@ def _up_kwargs(p: Any) -> dict[str, Any]:
 
 
 register(OpDef(
-    name="UpSampling", hint="upsampling", attrs=_UP_ATTRS, inputs=_up_inputs,
+    name="UpSampling", hint="upsampling", attrs=_UP_ATTRS, inputs=_up_inputs, variadic="num_args",
     compute=_up_compute, infer_shape=_up_shape, grad=_up_grad,
     batching=_fold_batch(_up_compute, lambda p: (1,) if p.sample_type == "bilinear" else ()),
     doc="Nearest-neighbour upsampling of num_args 4-D inputs to scale x the first one's size "

@@ -10,7 +10,8 @@ from __future__ import annotations
 from math import prod as _prod
 
 from .attrs import Attr, Bool, DType, Enum, Float, Int, Optional
-from .registry import ZERO_GRADIENT, OpDef, Sample, register, same_dtype
+from .batchrules import batch_size, item_shape, lift, loop, replace, shift, shifted, unbatched_first
+from .registry import ELEMENTWISE, ZERO_GRADIENT, OpDef, Sample, register, same_dtype
 from .rules import fmt, same_shape
 
 
@@ -88,8 +89,21 @@ def _take_grad(p, ins, outs, gs):
 
 
 _TAKE_ATTRS = (Attr("axis", Int(), 0), Attr("mode", _MODE, "clip"))
+def _take_batched(ctx, p, arrays, flags):
+    (a, indices), (fa, fi) = arrays, flags
+    xp = ctx.xp
+    if fa and fi:
+        return loop(_take, ctx, p, arrays, flags)
+    if fa:
+        ax = _axis(p.axis, a.ndim - 1) + 1
+        return xp.take(a, positions(xp, indices, a.shape[ax], p.mode), axis=ax)
+    ax = _axis(p.axis, a.ndim)  # batched indices: the batch axis lands at `ax`, moved to the front
+    return xp.moveaxis(xp.take(a, positions(xp, indices, a.shape[ax], p.mode), axis=ax), ax, 0)
+
+
 register(OpDef(
     name="take", inputs=("a", "indices"), nondiff_inputs=("indices",), attrs=_TAKE_ATTRS,
+    batching=_take_batched,
     compute=_take, infer_shape=_take_rule, infer_dtype=_index_dtype_free, grad=_take_grad,
     doc="Rows (or slices along `axis`) of `a` at `indices`; out-of-range indices clip or wrap.",
     samples=(Sample(((5, 3), (4,)), values=(None, [0, 2, 2, 4])),
@@ -125,8 +139,18 @@ def _take_scatter_grad(p, ins, outs, gs):
     return [_F().take(gs[0], ins[1], axis=p.axis, mode=p.mode), None, None]
 
 
+@unbatched_first(_take_scatter, values=(0, 1))
+def _take_scatter_batched(ctx, p, arrays, flags):
+    if flags[1]:  # batched indices
+        return loop(_take_scatter, ctx, p, arrays, flags)
+    (g, indices, like), size = arrays, batch_size(arrays, flags)
+    like = lift(ctx.xp, like, flags[2], size)  # only its shape is read
+    return _take_scatter(ctx, replace(p, axis=shift(p.axis, like.ndim - 1)), g, indices, like)
+
+
 register(OpDef(
     name="_take_scatter", inputs=("grad", "indices", "like"), nondiff_inputs=("indices", "like"),
+    batching=_take_scatter_batched,
     attrs=_TAKE_ATTRS, compute=_take_scatter, infer_shape=_take_scatter_rule,
     infer_dtype=lambda p, i, o: _index_dtype_free(p, i, o, (1, 2)), grad=_take_scatter_grad,
     doc="Scatter-add `grad` into zeros shaped like `like` at `indices` along `axis` (take's gradient).",
@@ -159,8 +183,16 @@ def _embedding_grad(p, ins, outs, gs):
     return [None, _F()._take_scatter(gs[0], ins[0], ins[1], axis=0, mode="clip")]
 
 
+def _embedding_batched(ctx, p, arrays, flags):
+    (data, weight), (fd, fw) = arrays, flags
+    if fd:  # batched indices
+        return loop(_embedding, ctx, p, arrays, flags)
+    return ctx.xp.take(weight, positions(ctx.xp, data, weight.shape[1], "clip"), axis=1)
+
+
 register(OpDef(
     name="Embedding", inputs=("data", "weight"), nondiff_inputs=("data",),
+    batching=_embedding_batched,
     attrs=(Attr("input_dim", Int(1)), Attr("output_dim", Int(1)),
            Attr("dtype", DType(), "float32"), Attr("sparse_grad", Bool, False)),
     compute=_embedding, infer_shape=_embedding_rule, infer_dtype=_embedding_dtype, grad=_embedding_grad,
@@ -215,6 +247,7 @@ _PICK_ATTRS = (Attr("axis", Optional(Int()), -1), Attr("keepdims", Bool, False),
                Attr("mode", Enum("clip", "wrap"), "clip"))
 register(OpDef(
     name="pick", aliases=("choose_element_0index",), inputs=("data", "index"),
+    batching=shifted(_pick, _pick_rule),
     nondiff_inputs=("index",), attrs=_PICK_ATTRS, compute=_pick, infer_shape=_pick_rule,
     infer_dtype=_index_dtype_free, grad=_pick_grad,
     doc="One element per position along `axis`, at the (truncated, clipped or wrapped) index.",
@@ -245,6 +278,7 @@ def _pick_scatter_rule(p, in_shapes, out_shapes):
 
 register(OpDef(
     name="_pick_scatter", inputs=("grad", "index", "like"), nondiff_inputs=("index", "like"),
+    batching=shifted(_pick_scatter, _pick_scatter_rule, ndim_of=2),
     attrs=_PICK_ATTRS, compute=_pick_scatter, infer_shape=_pick_scatter_rule,
     infer_dtype=lambda p, i, o: _index_dtype_free(p, i, o, (1, 2)),
     grad=lambda p, ins, outs, gs: [_F().pick(gs[0], ins[1], axis=p.axis, keepdims=p.keepdims,
@@ -270,6 +304,7 @@ def _one_hot_rule(p, in_shapes, out_shapes):
 
 register(OpDef(
     name="one_hot", inputs=("indices",), nondiff_inputs=("indices",),
+    batching=ELEMENTWISE,
     attrs=(Attr("depth", Int(1)), Attr("on_value", Float(), 1.0), Attr("off_value", Float(), 0.0),
            Attr("dtype", DType(), "float32")),
     compute=_one_hot, infer_shape=_one_hot_rule,
@@ -307,8 +342,21 @@ def _where_grad(p, ins, outs, gs):
     return [None, F.where(cond, g, zeros), F.where(cond, zeros, g)]
 
 
+def _where_batched(ctx, p, arrays, flags):
+    """The condition, a row selector or elementwise, broadcasts against batched and unbatched x, y."""
+    (cond, x, y), (fc, fx, _) = arrays, flags
+    cond_item, x_item = item_shape(cond, fc), item_shape(x, fx)
+    if cond_item != x_item:
+        if len(cond_item) != 1 or cond_item[0] != x_item[0]:
+            raise ValueError(f"where: condition {fmt(cond_item)} must have the shape of x "
+                             f"{fmt(x_item)} or be 1-D of length x.shape[0]")
+        cond = cond.reshape(cond.shape + (1,) * (len(x_item) - 1))
+    return ctx.xp.where(cond != 0, x, y)  # a batched operand brings the batch axis
+
+
 register(OpDef(
     name="where", inputs=("condition", "x", "y"), nondiff_inputs=("condition",),
+    batching=_where_batched,
     compute=_where, infer_shape=_where_rule,
     infer_dtype=lambda p, i, o: _index_dtype_free(p, i, o, (0,)), grad=_where_grad,
     doc="x where condition is non-zero, else y; a 1-D condition selects whole rows.",
@@ -336,6 +384,23 @@ def _sort_view(x, axis):
     if axis is None:
         return x.reshape(-1), 0
     return x, _axis(axis, x.ndim)
+
+
+def _ordering_batched(kernel, shape_rule):
+    """Batching of sort/argsort/topk: the axis past the batch axis; axis=None sorts each entry
+    flattened, as the (B, -1) view's rows."""
+    def rule(ctx, p, arrays, flags):
+        x = arrays[0]
+        size, item = x.shape[0], x.shape[1:]
+        if p.axis is None:
+            result = kernel(ctx, replace(p, axis=1), x.reshape(size, -1))
+        else:
+            result = kernel(ctx, replace(p, axis=shift(p.axis, len(item))), x)
+        outs = tuple(result) if isinstance(result, (tuple, list)) else (result,)
+        _, shapes = shape_rule(p, [item], [None] * len(outs))
+        outs = tuple(o.reshape((size,) + tuple(shape)) for o, shape in zip(outs, shapes))
+        return outs if isinstance(result, (tuple, list)) else outs[0]
+    return rule
 
 
 def _sort(ctx, p, x):
@@ -368,6 +433,7 @@ _SORT_AXIS = Attr("axis", Optional(Int()), -1)
 _TWO_OUTPUTS = ("output0", "output1")  # MXNet names outputs by the total count, hidden ones included
 register(OpDef(
     name="sort", attrs=(_SORT_AXIS, Attr("is_ascend", Bool, True)),
+    batching=_ordering_batched(_sort, _sort_shape),
     compute=_sort, infer_shape=_sort_shape,
     infer_dtype=_sort_dtype,
     num_outputs=2, num_visible=1, output_names=_TWO_OUTPUTS, grad=_sort_grad,
@@ -385,6 +451,7 @@ def _argsort(ctx, p, x):
 _INDEX_DTYPE = Attr("dtype", DType(), "float32")
 register(OpDef(
     name="argsort", attrs=(_SORT_AXIS, Attr("is_ascend", Bool, True), _INDEX_DTYPE),
+    batching=_ordering_batched(_argsort, _sort_shape),
     compute=_argsort, infer_shape=_sort_shape, infer_dtype=lambda p, i, o: (i, [p.dtype]),
     grad=ZERO_GRADIENT,
     doc="Positions that sort `axis` (stable), in `dtype` (float32 by default).",
@@ -448,6 +515,7 @@ def _topk_grad(p, ins, outs, gs):
 
 register(OpDef(
     name="topk",
+    batching=_ordering_batched(_topk, _topk_shape),
     attrs=(_SORT_AXIS, Attr("k", Int(), 1),
            Attr("ret_typ", Enum("value", "indices", "mask", "both"), "indices"),
            Attr("is_ascend", Bool, False), _INDEX_DTYPE),
@@ -488,6 +556,27 @@ def _scatter_along_axis(ctx, p, data, indices, like):
     return summed.reshape(like.shape)
 
 
+def _take_along_axis_batched(ctx, p, arrays, flags):
+    xp, size = ctx.xp, batch_size(arrays, flags)
+    data, indices = (lift(xp, a, f, size) for a, f in zip(arrays, flags))
+    if p.axis is None:  # each entry flattened
+        return xp.take_along_axis(data.reshape(size, -1), indices.astype("int64"), axis=1)
+    return xp.take_along_axis(data, indices.astype("int64"), axis=shift(p.axis, data.ndim - 1))
+
+
+@unbatched_first(_scatter_along_axis, values=(0, 1))
+def _scatter_along_axis_batched(ctx, p, arrays, flags):
+    xp, size = ctx.xp, batch_size(arrays, flags)
+    data, indices = (lift(xp, a, f, size) for a, f in zip(arrays[:2], flags[:2]))
+    like = item_shape(arrays[2], flags[2])
+    if p.axis is None:  # each entry flattened: rows of a (B, -1) view
+        shape, q = (size, _prod(like)), replace(p, axis=1)
+    else:
+        shape, q = (size,) + like, replace(p, axis=shift(p.axis, len(like)))
+    holder = xp.broadcast_to(xp.zeros((), dtype=data.dtype), shape)  # only its shape is read
+    return _scatter_along_axis(ctx, q, data, indices, holder).reshape((size,) + like)
+
+
 def _like_rule(p, in_shapes, out_shapes):
     return in_shapes, [in_shapes[2]] if in_shapes[2] is not None else out_shapes
 
@@ -500,6 +589,7 @@ def _gather_rule(p, in_shapes, out_shapes):
 _GATHER_AXIS = (Attr("axis", Optional(Int()), None),)
 register(OpDef(
     name="_take_along_axis", inputs=("data", "indices"), nondiff_inputs=("indices",),
+    batching=_take_along_axis_batched,
     attrs=_GATHER_AXIS, compute=_take_along_axis, infer_shape=_gather_rule,
     infer_dtype=_index_dtype_free,
     grad=lambda p, ins, outs, gs: [_F()._scatter_along_axis(gs[0], ins[1], ins[0], axis=p.axis), None],
@@ -509,6 +599,7 @@ register(OpDef(
 ))
 register(OpDef(
     name="_scatter_along_axis", inputs=("data", "indices", "like"), nondiff_inputs=("indices", "like"),
+    batching=_scatter_along_axis_batched,
     attrs=_GATHER_AXIS, compute=_scatter_along_axis, infer_shape=_like_rule,
     infer_dtype=lambda p, i, o: _index_dtype_free(p, i, o, (1, 2)),
     grad=lambda p, ins, outs, gs: [_F()._take_along_axis(gs[0], ins[1], axis=p.axis), None, None],

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np  # only for MXNet's float32 scalar arithmetic on Python floats
 
 from .attrs import Attr, Bool, Enum, Float, format_value
-from .registry import ZERO_GRADIENT, OpDef, Sample, register
+from .batchrules import batch_size, broadcast_out, item_shape, lift, loop, unbatched_first
+from .registry import ELEMENTWISE, ZERO_GRADIENT, OpDef, Sample, register
 from .rules import fmt, unary_rule
 from .softmax import softmax_rows
 
@@ -143,6 +144,37 @@ def _softmax_output_coef(ctx, p, data, label):
     return target if p.part == "target" else coef
 
 
+def _fold_rows(xp, size, x, item):
+    """A batched array whose rows (axis 0) take in the batch: (B, N, ...) -> (B*N, ...)."""
+    return x.reshape((size * item[0],) + tuple(item[1:]))
+
+
+@unbatched_first(_softmax_output, values=(0,))
+def _softmax_output_batched(ctx, p, arrays, flags):
+    data = arrays[0]
+    size, item = data.shape[0], data.shape[1:]
+    if p.preserve_shape:  # rows are every axis but the last: the batch axis is one more
+        return _so_probs(ctx.xp, p, data)
+    return _so_probs(ctx.xp, p, _fold_rows(ctx.xp, size, data, item)).reshape(data.shape)
+
+
+def _so_label_batched(kernel):
+    """Batching of the label-dependent helpers: the batch folds into the rows of data and label,
+    unless a normalization counts over the whole label (then one call per entry)."""
+    def rule(ctx, p, arrays, flags):
+        xp, size = ctx.xp, batch_size(arrays, flags)
+        data_item, label_item = (item_shape(a, f) for a, f in zip(arrays, flags))
+        rows = _so_view(p, data_item)[0]
+        per_row = label_item == data_item or p.multi_output or _size(label_item) == rows
+        if p.normalization != "null" or not per_row or not label_item:
+            return loop(kernel, ctx, p, arrays, flags)
+        data, label = (lift(xp, a, f, size) for a, f in zip(arrays, flags))
+        if not p.preserve_shape:
+            data, label = _fold_rows(xp, size, data, data_item), _fold_rows(xp, size, label, label_item)
+        return kernel(ctx, p, data, label).reshape((size,) + data_item)
+    return rule
+
+
 def _softmax_output_shape(p, in_shapes, out_shapes):
     data = in_shapes[0] if in_shapes[0] is not None else out_shapes[0]
     if data is None:
@@ -212,6 +244,7 @@ _SO_SAMPLES = (
 
 register(OpDef(
     name="SoftmaxOutput", aliases=("Softmax",), attrs=_SO_ATTRS,
+    batching=_softmax_output_batched,
     inputs=("data", "label"), nondiff_inputs=("label",), is_loss=True,
     compute=_softmax_output, infer_shape=_softmax_output_shape, infer_dtype=_softmax_output_dtype,
     grad=_softmax_output_rule,
@@ -222,6 +255,7 @@ register(OpDef(
 
 register(OpDef(
     name="_softmax_output_grad", attrs=_SO_ATTRS,
+    batching=_so_label_batched(_softmax_output_grad),
     inputs=("data", "label"), nondiff_inputs=("label",),
     compute=_softmax_output_grad, infer_shape=_softmax_output_shape,
     infer_dtype=_softmax_output_dtype, grad=_softmax_output_grad_rule,
@@ -231,6 +265,7 @@ register(OpDef(
 
 register(OpDef(
     name="_softmax_output_coef", attrs=_SO_ATTRS + (Attr("part", Enum("coef", "target"), "coef"),),
+    batching=_so_label_batched(_softmax_output_coef),
     inputs=("data", "label"), nondiff_inputs=("label",),
     compute=_softmax_output_coef, infer_shape=_softmax_output_shape,
     infer_dtype=_softmax_output_dtype, grad=ZERO_GRADIENT,
@@ -272,23 +307,43 @@ def _regression_forward(kind: str):
     return compute
 
 
-def _regression_scale(p, data, label) -> Any:
+def _regression_scale(p, data, label_shape) -> Any:
     """grad_scale / num_output in float32, as MXNet computes it (num_output = label.size/N)."""
-    num_output = _F32(label.size // label.shape[0]) if label.ndim else _F32(1)
+    num_output = _F32(_size(label_shape) // label_shape[0]) if label_shape else _F32(1)
     return data.dtype.type(_F32(p.grad_scale) / num_output)
 
 
-def _regression_grad_op(ctx, p, data, label):
+def _regression_diff(ctx, p, data, label, scale):
+    """scale * (f(data) - label) (or its sign for MAE), `label` already in data's shape."""
     xp = ctx.xp
     out = _regression_forward(p.kind)(ctx, p, data, label)
-    diff = out - label.reshape(data.shape).astype(data.dtype, copy=False)
+    diff = out - label.astype(data.dtype, copy=False)
     if p.kind == "mae":  # MXNet's minus_sign: 1 if out > label else -1 (so -1 at a tie)
         diff = xp.where(diff > 0, data.dtype.type(1), data.dtype.type(-1))
-    return diff * _regression_scale(p, data, label)
+    return diff * scale
+
+
+def _regression_grad_op(ctx, p, data, label):
+    scale = _regression_scale(p, data, label.shape)
+    return _regression_diff(ctx, p, data, label.reshape(data.shape), scale)
+
+
+def _regression_grad_batched(ctx, p, arrays, flags):
+    xp, size = ctx.xp, batch_size(arrays, flags)
+    data_item, label_item = (item_shape(a, f) for a, f in zip(arrays, flags))
+    data, label = (lift(xp, a, f, size) for a, f in zip(arrays, flags))
+    scale = _regression_scale(p, data, label_item)
+    return _regression_diff(ctx, p, data, label.reshape((size,) + data_item), scale)
 
 
 def _regression_coef_op(ctx, p, data, label):
-    return ctx.xp.full(data.shape, _regression_scale(p, data, label), dtype=data.dtype)
+    return ctx.xp.full(data.shape, _regression_scale(p, data, label.shape), dtype=data.dtype)
+
+
+def _regression_coef_batched(ctx, p, arrays, flags):
+    (data, label), size = arrays, batch_size(arrays, flags)
+    shape = (size,) + item_shape(data, flags[0])
+    return ctx.xp.full(shape, _regression_scale(p, data, item_shape(label, flags[1])), dtype=data.dtype)
 
 
 def _regression_grad_rule(p, ins, outs, gs):
@@ -312,9 +367,19 @@ def _regression_rule(kind: str):
     return rule
 
 
+def _regression_forward_batched(kind: str):
+    kernel = _regression_forward(kind)
+
+    @unbatched_first(kernel, values=(0,))
+    def rule(ctx, p, arrays, flags):
+        return kernel(ctx, p, arrays[0], None)  # the label does not enter the forward
+    return rule
+
+
 for _name, _kind in _REG_KINDS.items():
     register(OpDef(
         name=_name, attrs=_REG_ATTRS, inputs=("data", "label"), nondiff_inputs=("label",),
+        batching=_regression_forward_batched(_kind),
         is_loss=True, compute=_regression_forward(_kind), infer_shape=_regression_shape,
         grad=_regression_rule(_kind),
         doc=f"{_kind} regression head: backward grad_scale*(out - label)/num_output"
@@ -325,6 +390,7 @@ for _name, _kind in _REG_KINDS.items():
 
 register(OpDef(
     name="_regression_output_grad",
+    batching=_regression_grad_batched,
     attrs=(Attr("kind", Enum("linear", "logistic", "mae")),) + _REG_ATTRS,
     inputs=("data", "label"), nondiff_inputs=("label",),
     compute=_regression_grad_op, infer_shape=_regression_shape, grad=_regression_grad_rule,
@@ -337,6 +403,7 @@ register(OpDef(
 
 register(OpDef(
     name="_regression_output_coef", attrs=_REG_ATTRS,
+    batching=_regression_coef_batched,
     inputs=("data", "label"), nondiff_inputs=("label",),
     compute=_regression_coef_op, infer_shape=_regression_shape, grad=ZERO_GRADIENT,
     doc="grad_scale / num_output in data's shape (the regression heads' constant factor).",
@@ -370,8 +437,19 @@ def _make_loss_grad(ctx, p, data):
     return xp.full(data.shape, value, dtype=dtype)
 
 
+def _make_loss_grad_batched(ctx, p, arrays, flags):
+    xp, data = ctx.xp, arrays[0]
+    size, dtype = data.shape[0], data.dtype
+    if p.normalization != "valid":  # the value depends on the shape alone
+        return broadcast_out(xp, _make_loss_grad(ctx, p, data[0]), size)
+    counts = (data > dtype.type(p.valid_thresh)).reshape(size, -1).sum(axis=1)
+    value = dtype.type(_F32(p.grad_scale)) / xp.maximum(counts, 1).astype(dtype)
+    return xp.broadcast_to(value.reshape((size,) + (1,) * (data.ndim - 1)), data.shape).copy()
+
+
 register(OpDef(
     name="MakeLoss", attrs=_MAKE_LOSS_ATTRS, is_loss=True,
+    batching=ELEMENTWISE,
     compute=_identity, infer_shape=unary_rule,
     grad=lambda p, ins, outs, gs: [_F()._make_loss_grad(ins[0], **_attr_strings(p, _MAKE_LOSS_NAMES))],
     doc="Identity forward; backward grad_scale/norm everywhere, ignoring the head gradient.",
@@ -381,6 +459,7 @@ register(OpDef(
 
 register(OpDef(
     name="_make_loss_grad", attrs=_MAKE_LOSS_ATTRS, compute=_make_loss_grad, infer_shape=unary_rule,
+    batching=_make_loss_grad_batched,
     grad=ZERO_GRADIENT, doc="MakeLoss's constant backward grad_scale/norm in data's shape.",
     samples=(Sample(((3, 4),), {"normalization": "batch", "grad_scale": "0.3"}),
              Sample(((3, 4),), {"normalization": "valid"})),
@@ -388,6 +467,7 @@ register(OpDef(
 
 register(OpDef(
     name="make_loss", strict_attrs=False, is_loss=True, compute=_identity, infer_shape=unary_rule,
+    batching=ELEMENTWISE,
     output_names=("loss",),  # MXNet lists its output as `<name>_loss`
     grad=lambda p, ins, outs, gs: [_F().ones_like(ins[0])],
     doc="Identity forward; backward all ones, ignoring the head gradient (any attrs accepted).",

@@ -287,13 +287,16 @@ _BN_SAMPLES = (
            low=0.5, high=2.0),
 )
 
+# MXNet stamps initializers on the moving statistics it creates (mxnet-format.md §1.5)
+_BN_INIT = {"moving_mean": {"__init__": '["zero", {}]'}, "moving_var": {"__init__": '["one", {}]'}}
+
 register(OpDef(
     name="BatchNorm",
     attrs=(Attr("eps", Float(), _f32(1e-3)),) + _BN_COMMON + (
         Attr("axis", Int(), 1), Attr("cudnn_off", Bool, False),
         Attr("min_calib_range", Optional(Float()), None), Attr("max_calib_range", Optional(Float()), None)),
     inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
-    aux_inputs=("moving_mean", "moving_var"),
+    aux_inputs=("moving_mean", "moving_var"), input_var_attrs=_BN_INIT,
     num_outputs=3, num_visible=_bn_visible, output_names=("output", "mean", "var"),
     compute=_bn_compute(False), infer_shape=_bn_shape, infer_dtype=_bn_dtype,
     grad=_bn_grad(False), update_aux=_bn_update_aux(False),
@@ -308,7 +311,7 @@ register(OpDef(
     name="BatchNorm_v1",
     attrs=(Attr("eps", Float(), _f32(1e-3)),) + _BN_COMMON,
     inputs=("data", "gamma", "beta", "moving_mean", "moving_var"),
-    aux_inputs=("moving_mean", "moving_var"),
+    aux_inputs=("moving_mean", "moving_var"), input_var_attrs=_BN_INIT,
     num_outputs=3, num_visible=_bn_visible, output_names=("output", "mean", "var"),
     compute=_bn_compute(True), infer_shape=_bn_shape, infer_dtype=_bn_dtype,
     grad=_bn_grad(True), update_aux=_bn_update_aux(True),
@@ -679,7 +682,7 @@ register(OpDef(
     attrs=(Attr("act_type", Enum("elu", "gelu", "leaky", "prelu", "rrelu", "selu"), "leaky"),
            Attr("slope", Float(), 0.25), Attr("lower_bound", Float(), 0.125),
            Attr("upper_bound", Float(), 0.334)),
-    inputs=_leaky_inputs,
+    inputs=_leaky_inputs, input_var_attrs={"gamma": {"__init__": '["Constant", {"value": 0.25}]'}},
     num_outputs=lambda p: 2 if p.act_type == "rrelu" else 1,
     output_names=lambda p: ("output", "mask") if p.act_type == "rrelu" else ("output",),
     compute=_float_kernel(_leaky_relu), infer_shape=_leaky_shape, grad=_leaky_grad,

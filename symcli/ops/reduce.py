@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from .attrs import Attr, AttrType, Bool, DType, Enum, Int, Optional, OptionalShape, parse_int
 from .elemwise import quiet
-from .registry import ZERO_GRADIENT, OpDef, Sample, register
+from .batchrules import batch_size, broadcast_out, item_shape, lift, replace
+from .registry import ELEMENTWISE, ZERO_GRADIENT, OpDef, Sample, register
 from .rules import fmt, same_shape
 
 
@@ -98,43 +99,58 @@ def _int_mean(xp, total, count):
     return q.astype(total.dtype)
 
 
-def _sum(ctx, p, x):
-    axes = _axes_of(p, x)
-    return _finish(p, x, ctx.xp.sum(x, axis=axes, dtype=x.dtype, keepdims=True), axes)
+# Each kernel reduces given axes with keepdims=True; `_on_own_axes` applies one to a node's axes and
+# `_on_item_axes` (batching) to the same axes of every batch entry.
+def _sum(xp, p, x, axes):
+    return xp.sum(x, axis=axes, dtype=x.dtype, keepdims=True)
 
 
-def _mean(ctx, p, x):
-    xp, axes = ctx.xp, _axes_of(p, x)
+def _mean(xp, p, x, axes):
     count = _prod(x.shape[a] for a in axes)
     if x.dtype.kind in "iub":
         total = xp.sum(x, axis=axes, dtype=x.dtype, keepdims=True)
-        return _finish(p, x, _int_mean(xp, total, max(count, 1)), axes)
-    return _finish(p, x, xp.mean(x, axis=axes, keepdims=True).astype(x.dtype, copy=False), axes)
+        return _int_mean(xp, total, max(count, 1))
+    return xp.mean(x, axis=axes, keepdims=True).astype(x.dtype, copy=False)
 
 
-def _prod_kernel(ctx, p, x):
-    axes = _axes_of(p, x)
-    return _finish(p, x, ctx.xp.prod(x, axis=axes, dtype=x.dtype, keepdims=True), axes)
+def _prod_kernel(xp, p, x, axes):
+    return xp.prod(x, axis=axes, dtype=x.dtype, keepdims=True)
 
 
-def _max(ctx, p, x):  # numpy's max propagates NaN, as MXNet's does
-    axes = _axes_of(p, x)
-    return _finish(p, x, ctx.xp.max(x, axis=axes, keepdims=True), axes)
+def _max(xp, p, x, axes):  # numpy's max propagates NaN, as MXNet's does
+    return xp.max(x, axis=axes, keepdims=True)
 
 
-def _min(ctx, p, x):
-    axes = _axes_of(p, x)
-    return _finish(p, x, ctx.xp.min(x, axis=axes, keepdims=True), axes)
+def _min(xp, p, x, axes):
+    return xp.min(x, axis=axes, keepdims=True)
 
 
-def _nansum(ctx, p, x):
-    axes = _axes_of(p, x)
-    return _finish(p, x, ctx.xp.nansum(x, axis=axes, dtype=x.dtype, keepdims=True), axes)
+def _nansum(xp, p, x, axes):
+    return xp.nansum(x, axis=axes, dtype=x.dtype, keepdims=True)
 
 
-def _nanprod(ctx, p, x):
-    axes = _axes_of(p, x)
-    return _finish(p, x, ctx.xp.nanprod(x, axis=axes, dtype=x.dtype, keepdims=True), axes)
+def _nanprod(xp, p, x, axes):
+    return xp.nanprod(x, axis=axes, dtype=x.dtype, keepdims=True)
+
+
+def _on_own_axes(kernel: Callable) -> Callable:
+    """compute(ctx, p, x) of a kernel reducing axes with keepdims."""
+    def compute(ctx, p, x):
+        axes = _axes_of(p, x)
+        return _finish(p, x, kernel(ctx.xp, p, x, axes), axes)
+    return compute
+
+
+def _on_item_axes(kernel: Callable) -> Callable:
+    """The batching rule: the node's axes of each entry, shifted past the batch axis."""
+    def rule(ctx, p, arrays, flags):
+        x = arrays[0]
+        item = x.shape[1:]
+        axes = reduce_axes(p.axis, p.get("exclude", False), item)
+        with quiet(ctx.xp):
+            out = kernel(ctx.xp, p, x, tuple(a + 1 for a in axes))
+        return out.reshape((x.shape[0],) + reduced_shape(item, axes, p.keepdims))
+    return rule
 
 
 # -- gradients ---------------------------------------------------------------------------------------
@@ -176,8 +192,9 @@ _REDUCE_SAMPLES = (
 
 
 def _reduction(name, aliases, kernel, grad, doc, samples=_REDUCE_SAMPLES):
-    register(OpDef(name=name, aliases=aliases, attrs=REDUCE_ATTRS, compute=quiet_kernel(kernel),
-                   infer_shape=_reduce_rule, grad=grad, doc=doc, samples=samples))
+    register(OpDef(name=name, aliases=aliases, attrs=REDUCE_ATTRS, compute=quiet_kernel(_on_own_axes(kernel)),
+                   infer_shape=_reduce_rule, grad=grad, doc=doc, samples=samples,
+                   batching=_on_item_axes(kernel)))
 
 
 _reduction("sum", ("sum_axis",), _sum, _sum_grad, "Sum over `axis` (all axes when None or ()).")
@@ -198,22 +215,29 @@ _reduction("nanprod", (), _nanprod, _prod_grad(True),
 
 
 # -- norm --------------------------------------------------------------------------------------------
-def _norm_kernel(ctx, p, x):
-    xp, axes = ctx.xp, _axes_of(p, x)
+def _norm_kept(xp, p, x, axes):
     if p.ord == 1:
-        out = xp.sum(xp.abs(x), axis=axes, dtype=x.dtype, keepdims=True)
-    elif x.dtype.kind == "f":
+        return xp.sum(xp.abs(x), axis=axes, dtype=x.dtype, keepdims=True)
+    if x.dtype.kind == "f":
         # scaled like MXNet's nrm2 reducer, so large float16/float32 values do not overflow
         work = x.astype("float32") if x.dtype == xp.float16 else x
         scale = xp.max(xp.abs(work), axis=axes, keepdims=True)
         safe = xp.where(scale > 0, scale, 1)
         out = safe * xp.sqrt(xp.sum((work / safe) ** 2, axis=axes, keepdims=True))
-        out = xp.where(xp.isinf(scale), scale, out).astype(x.dtype)  # inf/inf would give NaN
-    else:
-        # Integers: the exact norm truncated. MXNet's integer nrm2 divides in integers and so
-        # underestimates (norm([3,4]) is 4 there); symcli does not reproduce that.
-        out = xp.sqrt(xp.sum(x.astype("float64") ** 2, axis=axes, keepdims=True)).astype(x.dtype)
-    out = _finish(p, x, out, axes)
+        return xp.where(xp.isinf(scale), scale, out).astype(x.dtype)  # inf/inf would give NaN
+    # Integers: the exact norm truncated. MXNet's integer nrm2 divides in integers and so
+    # underestimates (norm([3,4]) is 4 there); symcli does not reproduce that.
+    return xp.sqrt(xp.sum(x.astype("float64") ** 2, axis=axes, keepdims=True)).astype(x.dtype)
+
+
+def _norm_kernel(ctx, p, x):
+    axes = _axes_of(p, x)
+    out = _finish(p, x, _norm_kept(ctx.xp, p, x, axes), axes)
+    return out.astype(p.out_dtype) if p.out_dtype is not None else out
+
+
+def _norm_batched(ctx, p, arrays, flags):
+    out = _on_item_axes(_norm_kept)(ctx, p, arrays, flags)
     return out.astype(p.out_dtype) if p.out_dtype is not None else out
 
 
@@ -249,6 +273,7 @@ register(OpDef(
            Attr("axis", OptionalShape, None), Attr("out_dtype", DType(allow_none=True), None),
            Attr("keepdims", Bool, False)),
     compute=quiet_kernel(_norm_kernel), infer_shape=_norm_rule, infer_dtype=_norm_dtype, grad=_norm_grad,
+    batching=_norm_batched,
     doc="L2 (ord=2) or L1 (ord=1) norm over `axis`; two axes give the Frobenius/entrywise norm.",
     samples=(Sample(((2, 3, 4),), {}, low=0.5), Sample(((2, 3, 4),), {"axis": "1"}),
              Sample(((2, 3, 4),), {"ord": "2", "axis": "(1, 2)", "keepdims": "True"}),
@@ -267,6 +292,24 @@ def _broadcast_reduced(ctx, p, data, like):
     if p.mean:
         count = _prod(like.shape[a] for a in axes)
         out = (out / max(count, 1)).astype(data.dtype, copy=False)
+    return out
+
+
+def _broadcast_reduced_batched(ctx, p, arrays, flags):
+    (data, like), (fd, fl) = arrays, flags
+    size = batch_size(arrays, flags)
+    like_item = item_shape(like, fl)
+    if not fd:  # only the shape donor is batched
+        return broadcast_out(ctx.xp, _broadcast_reduced(ctx, p, data, like[0]), size)
+    axes = reduce_axes(p.axis, p.exclude, like_item)
+    target = (size,) + kept_shape(like_item, axes)
+    if data.size != _prod(target):
+        raise ValueError(f"cannot broadcast a reduced array of shape {fmt(data.shape[1:])} "
+                         f"back to {fmt(like_item)}")
+    out = ctx.xp.broadcast_to(data.reshape(target), (size,) + like_item)
+    if p.mean:
+        with quiet(ctx.xp):
+            out = (out / max(_prod(like_item[a] for a in axes), 1)).astype(data.dtype, copy=False)
     return out
 
 
@@ -289,7 +332,7 @@ register(OpDef(
     name="_broadcast_reduced", inputs=("data", "like"), nondiff_inputs=("like",),
     attrs=REDUCE_ATTRS + (Attr("mean", Bool, False, "divide by the number of reduced elements"),),
     compute=quiet_kernel(_broadcast_reduced), infer_shape=_broadcast_reduced_rule,
-    grad=_broadcast_reduced_grad,
+    grad=_broadcast_reduced_grad, batching=_broadcast_reduced_batched,
     doc="Broadcast the result of a reduction (same axis/keepdims/exclude) back to `like`'s shape.",
     samples=(Sample(((3,), (2, 3, 4)), {"axis": "(0, 2)"}),
              Sample(((2, 1, 4), (2, 3, 4)), {"axis": "1", "keepdims": "True", "mean": "True"}),
@@ -303,6 +346,13 @@ def _reduce_argmask(ctx, p, data, out):
     return (data == out.reshape(kept_shape(data.shape, axes))).astype(data.dtype)
 
 
+def _reduce_argmask_batched(ctx, p, arrays, flags):
+    xp, size = ctx.xp, batch_size(arrays, flags)
+    data, out = (lift(xp, a, f, size) for a, f in zip(arrays, flags))
+    axes = reduce_axes(p.axis, p.exclude, data.shape[1:])
+    return (data == out.reshape((size,) + kept_shape(data.shape[1:], axes))).astype(data.dtype)
+
+
 def _argmask_rule(p, in_shapes, out_shapes):
     return in_shapes, [in_shapes[0]] if in_shapes[0] is not None else out_shapes
 
@@ -310,6 +360,7 @@ def _argmask_rule(p, in_shapes, out_shapes):
 register(OpDef(
     name="_reduce_argmask", inputs=("data", "out"), nondiff_inputs=("data", "out"),
     attrs=REDUCE_ATTRS, compute=_reduce_argmask, infer_shape=_argmask_rule, grad=ZERO_GRADIENT,
+    batching=_reduce_argmask_batched,
     doc="1 where `data` equals its reduction `out` broadcast back (max/min gradient mask), else 0.",
     samples=(Sample(((2, 3), (2,)), {"axis": "1"}, values=([[1, 3, 3], [2, 0, 1]], [3, 2])),),
 ))
@@ -324,7 +375,7 @@ def _reduce_grad_factor(ctx, p, x):
 
 register(OpDef(
     name="_reduce_grad_factor", attrs=(Attr("kind", Enum("notnan", "sign")),),
-    compute=_reduce_grad_factor, infer_shape=same_shape, grad=ZERO_GRADIENT,
+    compute=_reduce_grad_factor, infer_shape=same_shape, grad=ZERO_GRADIENT, batching=ELEMENTWISE,
     doc="Piecewise-constant factors of reduction gradients: sign(x) (L1 norm), not-NaN (nansum).",
     samples=(Sample(((2, 3),), {"kind": "sign"}),
              Sample(((3,),), {"kind": "notnan"}, values=([1.0, float("nan"), -2.0],))),
@@ -333,7 +384,16 @@ register(OpDef(
 
 def _prod_except(ctx, p, x):
     """For each element, the product of the other elements of its reduction group (zero-safe)."""
-    xp, axes = ctx.xp, _axes_of(p, x)
+    return _prod_except_axes(ctx.xp, p, x, _axes_of(p, x))
+
+
+def _prod_except_batched(ctx, p, arrays, flags):
+    axes = reduce_axes(p.axis, p.exclude, arrays[0].shape[1:])
+    with quiet(ctx.xp):
+        return _prod_except_axes(ctx.xp, p, arrays[0], tuple(a + 1 for a in axes))
+
+
+def _prod_except_axes(xp, p, x, axes):
     nan = xp.isnan(x) if (p.ignore_nan and x.dtype.kind == "f") else None
     work = xp.where(nan, xp.ones_like(x), x) if nan is not None else x
     rest = [i for i in range(x.ndim) if i not in axes]
@@ -373,6 +433,7 @@ register(OpDef(
     attrs=(Attr("axis", OptionalShape, None), Attr("exclude", Bool, False),
            Attr("ignore_nan", Bool, False, "treat NaN as 1 and give 0 at NaN positions")),
     compute=quiet_kernel(_prod_except), infer_shape=same_shape, grad=_prod_except_grad,
+    batching=_prod_except_batched,
     doc="Per element, the product of the other elements reduced with it (the gradient of prod).",
     samples=(Sample(((2, 3, 4),), {"axis": "(0, 2)"}, low=0.5, high=1.5),
              Sample(((2, 3),), {}, low=0.5, high=1.5),
@@ -398,6 +459,21 @@ def _arg_kernel(which: str):
     return kernel
 
 
+def _arg_batched(which: str):
+    kernel = _arg_kernel(which)
+
+    def rule(ctx, p, arrays, flags):
+        x = arrays[0]
+        size, item = x.shape[0], x.shape[1:]
+        if p.axis is None:  # each entry flattened: reduce its row of the (B, -1) view
+            out = kernel(ctx, replace(p, axis=1, keepdims=False), x.reshape(size, -1))
+        else:
+            out = kernel(ctx, replace(p, axis=_single_axis(p.axis, item) + 1), x)
+        _, (shape,) = _arg_rule(p, [item], [None])
+        return out.reshape((size,) + shape)
+    return rule
+
+
 def _single_axis(axis: int, shape: tuple[int, ...]) -> int:
     if not -len(shape) <= axis < len(shape):
         raise ValueError(f"axis {axis} is out of range for shape {fmt(shape)}")
@@ -418,10 +494,10 @@ _ARG_ATTRS = (Attr("axis", Optional(Int()), None), Attr("keepdims", Bool, False)
 _ARG_SAMPLES = (Sample(((3, 4),), {"axis": "1"}), Sample(((3, 4),), {}),
                 Sample(((2, 3, 4),), {"axis": "0", "keepdims": "True"}))
 register(OpDef(name="argmax", attrs=_ARG_ATTRS, compute=_arg_kernel("max"), infer_shape=_arg_rule,
-               grad=ZERO_GRADIENT, samples=_ARG_SAMPLES,
+               grad=ZERO_GRADIENT, samples=_ARG_SAMPLES, batching=_arg_batched("max"),
                doc="Index of the maximum along `axis` (flattened when None), in the input dtype."))
 register(OpDef(name="argmin", attrs=_ARG_ATTRS, compute=_arg_kernel("min"), infer_shape=_arg_rule,
-               grad=ZERO_GRADIENT, samples=_ARG_SAMPLES,
+               grad=ZERO_GRADIENT, samples=_ARG_SAMPLES, batching=_arg_batched("min"),
                doc="Index of the minimum along `axis` (flattened when None), in the input dtype."))
 
 
@@ -436,7 +512,15 @@ def _argmax_channel_rule(p, in_shapes, out_shapes):
     return in_shapes, [reduced_shape(data, (_single_axis(1, data),), False)]
 
 
+def _argmax_channel_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    _, (shape,) = _argmax_channel_rule(p, [x.shape[1:]], [None])
+    out = ctx.xp.argmax(x, axis=_single_axis(1, x.shape[1:]) + 1).astype(x.dtype)
+    return out.reshape((x.shape[0],) + shape)
+
+
 # MXNet reduces axis 1 (the channel axis of NC... data; the last axis only for 2-D input)
 register(OpDef(name="argmax_channel", compute=_argmax_channel, infer_shape=_argmax_channel_rule,
-               grad=ZERO_GRADIENT, samples=(Sample(((3, 4),)), Sample(((2, 3, 4),))),
+               grad=ZERO_GRADIENT, batching=_argmax_channel_batched,
+               samples=(Sample(((3, 4),)), Sample(((2, 3, 4),))),
                doc="argmax over axis 1 (the channel axis), in the input dtype."))

@@ -12,7 +12,8 @@ from typing import Any, Sequence
 
 from .attrs import (Attr, Bool, DType, Enum, Float, Int, Optional, OptionalIntTuple, OptionalShape,
                     Shape, format_value)
-from .registry import ZERO_GRADIENT, OpDef, Sample, register
+from .batchrules import batch_size, broadcast_out, item_shape, lift, unbatched_first
+from .registry import ELEMENTWISE, ZERO_GRADIENT, OpDef, Sample, register
 from .rules import fmt, unary_rule
 
 
@@ -100,6 +101,46 @@ def _fail(message: str):
 
 def _reshape_like_grad(p, ins, outs, gs):
     return [_F().reshape_like(gs[0], ins[0])]
+
+
+# -- batching (Hessian-vector products, see batchrules.py): per-item shapes, axes past the batch axis
+def _reshaped(shape_fn):
+    """Batching of ops returning input 0 reshaped to shape_fn(p, *item shapes)."""
+    def rule(ctx, p, arrays, flags):
+        size = batch_size(arrays, flags)
+        items = [item_shape(a, f) for a, f in zip(arrays, flags)]
+        target = tuple(shape_fn(p, *items))
+        if _prod(target) != _prod(items[0]) or not target:
+            raise ValueError(f"cannot reshape {fmt(items[0])} into {fmt(target)}")
+        if not flags[0]:
+            return broadcast_out(ctx.xp, arrays[0].reshape(target), size)
+        return arrays[0].reshape((size,) + target)
+    return rule
+
+
+def _scatter_batched(index_fn):
+    """Batching of the slice adjoints: zeros shaped like `like` per entry, data written at
+    index_fn(p, data item shape, like item shape) (an unbatched data fills every entry)."""
+    def rule(ctx, p, arrays, flags):
+        (g, like), (fg, fl) = arrays, flags
+        size, like_shape = batch_size(arrays, flags), item_shape(like, fl)
+        out = ctx.xp.zeros((size,) + like_shape, dtype=g.dtype)
+        out[(slice(None),) + index_fn(p, item_shape(g, fg), like_shape)] = g
+        return out
+    return rule
+
+
+def _fold_leading(compute):
+    """Batching of single-input ops that treat axis 0 as independent rows and keep its size: the
+    batch axis folds into it, one call for the batch."""
+    def rule(ctx, p, arrays, flags):
+        x = arrays[0]
+        size = x.shape[0]
+        if x.ndim < 2:
+            raise ValueError("cannot fold the batch into a 0-d array")
+        out = compute(ctx, p, x.reshape((size * x.shape[1],) + x.shape[2:]))
+        return out.reshape((size, out.shape[0] // size) + out.shape[1:])
+    return rule
 
 
 # -- Reshape ---------------------------------------------------------------------------------------
@@ -217,6 +258,7 @@ def _reshape(ctx, p, x):
 
 register(OpDef(
     name="Reshape", aliases=("reshape",),
+    batching=_reshaped(_reshape_target),
     attrs=(Attr("shape", Shape, ()), Attr("reverse", Bool, False),
            Attr("target_shape", OptionalShape, None), Attr("keep_highest", Bool, False)),
     compute=_reshape, infer_shape=_reshape_rule, grad=_reshape_like_grad,
@@ -248,6 +290,7 @@ def _reshape_like_shape(p, lhs, rhs):
 
 register(OpDef(
     name="reshape_like", inputs=("lhs", "rhs"), nondiff_inputs=("rhs",),
+    batching=_reshaped(_reshape_like_shape),
     attrs=tuple(Attr(n, Optional(Int()), None) for n in ("lhs_begin", "lhs_end", "rhs_begin", "rhs_end")),
     compute=lambda ctx, p, lhs, rhs: lhs.reshape(_reshape_like_shape(p, lhs.shape, rhs.shape)),
     infer_shape=_forward(_reshape_like_shape), infer_dtype=_first_dtype,
@@ -259,10 +302,15 @@ register(OpDef(
 ))
 
 
+def _flatten_shape(p, shape):
+    return (shape[0], _prod(shape[1:])) if shape else _fail("Flatten of a 0-d array")
+
+
 register(OpDef(
     name="Flatten", aliases=("flatten",),
+    batching=_reshaped(_flatten_shape),
     compute=lambda ctx, p, x: x.reshape(x.shape[0], _prod(x.shape[1:])),
-    infer_shape=_both_ways(lambda p, d: (d[0], _prod(d[1:])) if d else _fail("Flatten of a 0-d array")),
+    infer_shape=_both_ways(_flatten_shape),
     grad=_reshape_like_grad,
     doc="(N, ...) -> (N, prod(...)); a 1-d (N,) becomes (N, 1).",
     samples=(Sample(((2, 3, 4),)), Sample(((5,),))),
@@ -285,8 +333,14 @@ def _inverse(perm: Sequence[int]) -> tuple[int, ...]:
     return tuple(inv)
 
 
+def _transpose_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    return ctx.xp.transpose(x, (0,) + tuple(a + 1 for a in _perm(p, x.ndim - 1)))
+
+
 register(OpDef(
     name="transpose", attrs=(Attr("axes", Shape, ()),),
+    batching=_transpose_batched,
     compute=lambda ctx, p, x: ctx.xp.transpose(x, _perm(p, x.ndim)),
     infer_shape=_both_ways(lambda p, d: tuple(d[a] for a in _perm(p, len(d))),
                            lambda p, o: tuple(o[a] for a in _inverse(_perm(p, len(o))))),
@@ -304,8 +358,14 @@ def _swap(p, shape):
     return tuple(d)
 
 
+def _swapaxis_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    return ctx.xp.swapaxes(x, _axis(p.dim1, x.ndim - 1) + 1, _axis(p.dim2, x.ndim - 1) + 1)
+
+
 register(OpDef(
     name="SwapAxis", aliases=("swapaxes",), attrs=(Attr("dim1", Int(), 0), Attr("dim2", Int(), 0)),
+    batching=_swapaxis_batched,
     compute=lambda ctx, p, x: ctx.xp.swapaxes(x, _axis(p.dim1, x.ndim), _axis(p.dim2, x.ndim)),
     infer_shape=_both_ways(_swap, _swap),
     grad=lambda p, ins, outs, gs: [_F().SwapAxis(gs[0], **_attrs(p, "dim1", "dim2"))],
@@ -326,6 +386,7 @@ def _unexpand(p, out):
 
 register(OpDef(
     name="expand_dims", attrs=(Attr("axis", Int()),),
+    batching=_reshaped(_expand),
     compute=lambda ctx, p, x: x.reshape(_expand(p, x.shape)),
     infer_shape=_both_ways(_expand, _unexpand), grad=_reshape_like_grad,
     doc="Insert an axis of size 1 at `axis` (in [-ndim-1, ndim]).",
@@ -353,6 +414,7 @@ def _squeeze_shape(p, shape):
 
 register(OpDef(
     name="squeeze", attrs=(Attr("axis", OptionalShape, None),),
+    batching=_reshaped(_squeeze_shape),
     compute=lambda ctx, p, x: x.reshape(_squeeze_shape(p, x.shape)),
     infer_shape=_forward(_squeeze_shape), grad=_reshape_like_grad,
     doc="Remove axes of size 1 (all, or those in `axis`); never down to 0-d.",
@@ -378,8 +440,16 @@ def _reverse_check(p, shape):
     return tuple(shape)
 
 
+def _reverse_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    for a in _reverse_axes(p, x.ndim - 1):
+        x = ctx.xp.flip(x, a + 1)
+    return x
+
+
 register(OpDef(
     name="reverse", aliases=("flip",), attrs=(Attr("axis", Shape),),
+    batching=_reverse_batched,
     compute=_reverse, infer_shape=_both_ways(_reverse_check, _reverse_check),
     grad=lambda p, ins, outs, gs: [_F().reverse(gs[0], **_attrs(p, "axis"))],
     doc="Reverse the order of elements along the axes in `axis`.",
@@ -440,8 +510,15 @@ def _concat_grad(p, ins, outs, gs):
     return [parts[i] for i in range(p.num_args)]
 
 
+def _concat_batched(ctx, p, arrays, flags):
+    size = batch_size(arrays, flags)
+    axis = _axis(p.dim, len(item_shape(arrays[0], flags[0])), "dim") + 1
+    return ctx.xp.concatenate([lift(ctx.xp, a, f, size) for a, f in zip(arrays, flags)], axis=axis)
+
+
 register(OpDef(
     name="Concat", aliases=("concat",),
+    batching=_concat_batched,
     attrs=(Attr("num_args", Int(1)), Attr("dim", Int(), 1)),
     inputs=lambda p: [f"arg{i}" for i in range(p.num_args)], variadic="num_args",
     compute=_concat, infer_shape=_concat_rule, grad=_concat_grad,
@@ -470,8 +547,21 @@ def _split_like(ctx, p, data, *likes):
     return parts[0] if len(parts) == 1 else tuple(parts)  # one output is returned bare
 
 
+@unbatched_first(_split_like, values=(0,))
+def _split_like_batched(ctx, p, arrays, flags):
+    data, likes = arrays[0], arrays[1:]
+    axis = _axis(p.dim, data.ndim - 1, "dim")
+    bounds, at = [], 0
+    for like, f in zip(likes[:-1], flags[1:]):
+        at += item_shape(like, f)[axis]
+        bounds.append(at)
+    parts = ctx.xp.split(data, bounds, axis=axis + 1)
+    return parts[0] if len(parts) == 1 else tuple(parts)
+
+
 register(OpDef(
     name="_split_like",
+    batching=_split_like_batched,
     attrs=(Attr("num_args", Int(1)), Attr("dim", Int(), 1)),
     inputs=lambda p: ["data"] + [f"like{i}" for i in range(p.num_args)],
     num_outputs=lambda p: p.num_args, output_names=lambda p: [f"output{i}" for i in range(p.num_args)],
@@ -503,8 +593,15 @@ def _stack_rule(p, in_shapes, out_shapes):
             [_emit(out, tuple(base[:a]) + (p.num_args,) + tuple(base[a:]))])
 
 
+def _stack_batched(ctx, p, arrays, flags):
+    size = batch_size(arrays, flags)
+    axis = _axis(p.axis, len(item_shape(arrays[0], flags[0])) + 1) + 1
+    return ctx.xp.stack([lift(ctx.xp, a, f, size) for a, f in zip(arrays, flags)], axis=axis)
+
+
 register(OpDef(
     name="stack", attrs=(Attr("axis", Int(), 0), Attr("num_args", Int(1))),
+    batching=_stack_batched,
     inputs=lambda p: [f"arg{i}" for i in range(p.num_args)], variadic="num_args",
     compute=lambda ctx, p, *xs: ctx.xp.stack(xs, axis=_axis(p.axis, xs[0].ndim + 1)),
     infer_shape=_stack_rule,
@@ -563,8 +660,18 @@ def _split_grad(p, ins, outs, gs):
     return [F.Concat(*gs, dim=str(p.axis), num_args=str(p.num_outputs))]
 
 
+def _split_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    a = _axis(p.axis, x.ndim - 1) + 1
+    parts = ctx.xp.split(x, p.num_outputs, axis=a)
+    if p.squeeze_axis:
+        parts = [part.reshape(part.shape[:a] + part.shape[a + 1:]) for part in parts]
+    return parts[0] if len(parts) == 1 else tuple(parts)
+
+
 register(OpDef(
     name="SliceChannel", aliases=("split",),
+    batching=_split_batched,
     attrs=(Attr("num_outputs", Int(1)), Attr("axis", Int(), 1), Attr("squeeze_axis", Bool, False)),
     num_outputs=lambda p: p.num_outputs,
     output_names=lambda p: [f"output{i}" for i in range(p.num_outputs)],
@@ -637,8 +744,14 @@ _SLICE_ATTRS = (Attr("begin", OptionalIntTuple), Attr("end", OptionalIntTuple),
                 Attr("step", OptionalIntTuple, ()))
 
 
+def _slice_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    return x[(slice(None),) + _slice_plan(x.shape[1:], p.begin, p.end, p.step)[0]]
+
+
 register(OpDef(
     name="slice", aliases=("crop",), attrs=_SLICE_ATTRS,
+    batching=_slice_batched,
     compute=lambda ctx, p, x: x[_slice_plan(x.shape, p.begin, p.end, p.step)[0]],
     infer_shape=_slice_rule,
     grad=lambda p, ins, outs, gs: [_F()._slice_scatter(gs[0], ins[0], **_attrs(p, "begin", "end", "step"))],
@@ -676,8 +789,16 @@ def _scatter_rule(part_shape):
     return rule
 
 
+def _slice_scatter_index(p, part, like):
+    index, dims = _slice_plan(like, p.begin, p.end, p.step)
+    if part != dims:
+        raise ValueError(f"_slice_scatter: data {fmt(part)} does not fit the slice {fmt(dims)}")
+    return index
+
+
 register(OpDef(
     name="_slice_scatter", inputs=("data", "like"), nondiff_inputs=("like",), attrs=_SLICE_ATTRS,
+    batching=_scatter_batched(_slice_scatter_index),
     compute=_slice_scatter,
     infer_shape=_scatter_rule(lambda p, like: _slice_plan(like, p.begin, p.end, p.step)[1]),
     infer_dtype=_first_dtype,
@@ -719,8 +840,14 @@ def _slice_axis_shape(p, shape):
 
 _SLICE_AXIS_ATTRS = (Attr("axis", Int()), Attr("begin", Int()), Attr("end", Optional(Int())))
 
+def _slice_axis_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    return x[(slice(None),) + _slice_axis_index(p, x.shape[1:])]
+
+
 register(OpDef(
     name="slice_axis", attrs=_SLICE_AXIS_ATTRS,
+    batching=_slice_axis_batched,
     compute=lambda ctx, p, x: x[_slice_axis_index(p, x.shape)],
     infer_shape=_forward(_slice_axis_shape),
     grad=lambda p, ins, outs, gs: [_F()._slice_axis_scatter(gs[0], ins[0],
@@ -738,8 +865,15 @@ def _slice_axis_scatter(ctx, p, g, like):
     return _scatter(ctx, g, like.shape, _slice_axis_index(p, like.shape))
 
 
+def _slice_axis_scatter_index(p, part, like):
+    if part != _slice_axis_shape(p, like):
+        raise ValueError(f"_slice_axis_scatter: data {fmt(part)} does not fit the slice of {fmt(like)}")
+    return _slice_axis_index(p, like)
+
+
 register(OpDef(
     name="_slice_axis_scatter", inputs=("data", "like"), nondiff_inputs=("like",),
+    batching=_scatter_batched(_slice_axis_scatter_index),
     attrs=_SLICE_AXIS_ATTRS, compute=_slice_axis_scatter,
     infer_shape=_scatter_rule(_slice_axis_shape), infer_dtype=_first_dtype,
     grad=lambda p, ins, outs, gs: [_F().slice_axis(gs[0], **_attrs(p, "axis", "begin", "end")), None],
@@ -770,8 +904,15 @@ def _corner(shape) -> tuple:
     return tuple(slice(0, d) for d in shape)
 
 
+@unbatched_first(lambda ctx, p, x, like: x[_corner(_slice_like_shape(p, x.shape, like.shape))], values=(0,))
+def _slice_like_batched(ctx, p, arrays, flags):
+    (x, like), (_, fl) = arrays, flags
+    return x[(slice(None),) + _corner(_slice_like_shape(p, x.shape[1:], item_shape(like, fl)))]
+
+
 register(OpDef(
     name="slice_like", inputs=("data", "shape_like"), nondiff_inputs=("shape_like",),
+    batching=_slice_like_batched,
     attrs=(Attr("axes", Shape, ()),),
     compute=lambda ctx, p, x, like: x[_corner(_slice_like_shape(p, x.shape, like.shape))],
     infer_shape=_forward(_slice_like_shape), infer_dtype=_first_dtype,
@@ -787,8 +928,15 @@ def _slice_like_scatter(ctx, p, g, like):
     return _scatter(ctx, g, like.shape, _corner(g.shape))
 
 
+def _slice_like_scatter_index(p, part, like):
+    if len(part) != len(like) or any(a > b for a, b in zip(part, like)):
+        raise ValueError(f"_slice_like_scatter: data {fmt(part)} does not fit in {fmt(like)}")
+    return _corner(part)
+
+
 register(OpDef(
     name="_slice_like_scatter", inputs=("data", "like"), nondiff_inputs=("like",),
+    batching=_scatter_batched(_slice_like_scatter_index),
     compute=_slice_like_scatter, infer_shape=_scatter_rule(None), infer_dtype=_first_dtype,
     grad=lambda p, ins, outs, gs: [_F().slice_like(gs[0], ins[0]), None],
     doc="slice_like's adjoint: zeros shaped like `like`, with `data` in the leading corner.",
@@ -812,8 +960,16 @@ def _unbroadcast_grad(p, ins, outs, gs):
     return [_F()._reduce_like(gs[0], ins[0])]
 
 
+def _broadcast_batched(shape_fn):
+    def rule(ctx, p, arrays, flags):
+        x = arrays[0]
+        return ctx.xp.broadcast_to(x, x.shape[:1] + shape_fn(p, x.shape[1:]))
+    return rule
+
+
 register(OpDef(
     name="broadcast_to", attrs=(Attr("shape", Shape, ()),),
+    batching=_broadcast_batched(_broadcast_to_shape),
     compute=lambda ctx, p, x: ctx.xp.broadcast_to(x, _broadcast_to_shape(p, x.shape)),
     infer_shape=_forward(_broadcast_to_shape), grad=_unbroadcast_grad,
     doc="Broadcast size-1 axes to `shape` (a 0 in `shape` keeps the input's dim).",
@@ -836,6 +992,7 @@ def _broadcast_axis_shape(p, shape):
 
 register(OpDef(
     name="broadcast_axis", aliases=("broadcast_axes",),
+    batching=_broadcast_batched(_broadcast_axis_shape),
     attrs=(Attr("axis", Shape, ()), Attr("size", Shape, ())),
     compute=lambda ctx, p, x: ctx.xp.broadcast_to(x, _broadcast_axis_shape(p, x.shape)),
     infer_shape=_forward(_broadcast_axis_shape), grad=_unbroadcast_grad,
@@ -871,8 +1028,19 @@ def _tile_adjoint(ctx, p, g):
     return g.reshape(split).sum(axis=tuple(range(0, 2 * rank, 2)), dtype=g.dtype)
 
 
+def _tile_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    if not p.reps:
+        return x
+    item = x.shape[1:]
+    reps, rank = _tile_reps(p, len(item))
+    x = x.reshape(x.shape[:1] + (1,) * (rank - len(item)) + item)
+    return ctx.xp.tile(x, (1,) + reps)
+
+
 register(OpDef(
     name="tile", attrs=(Attr("reps", Shape),),
+    batching=_tile_batched,
     compute=lambda ctx, p, x: ctx.xp.tile(x, p.reps) if p.reps else x,
     infer_shape=_forward(lambda p, s: _tile_shape(p, s) if p.reps else tuple(s)),
     grad=lambda p, ins, outs, gs: [_F().reshape_like(_F()._tile_adjoint(gs[0], **_attrs(p, "reps")),
@@ -883,8 +1051,22 @@ register(OpDef(
 ))
 
 
+def _tile_adjoint_batched(ctx, p, arrays, flags):
+    g = arrays[0]
+    reps, rank = _tile_reps(p, g.ndim - 1)
+    if rank != g.ndim - 1:
+        raise ValueError(f"_tile_adjoint: reps {fmt(p.reps)} are longer than the data's rank {g.ndim - 1}")
+    split: list[int] = [g.shape[0]]
+    for d, r in zip(g.shape[1:], reps):
+        if d % r:
+            raise ValueError(f"_tile_adjoint: {fmt(g.shape[1:])} is not a tiling by {fmt(reps)}")
+        split += [r, d // r]
+    return g.reshape(split).sum(axis=tuple(range(1, 2 * rank + 1, 2)), dtype=g.dtype)
+
+
 register(OpDef(
     name="_tile_adjoint", attrs=(Attr("reps", Shape),),
+    batching=_tile_adjoint_batched,
     compute=_tile_adjoint,
     infer_shape=_forward(lambda p, s: tuple(d // r for d, r in zip(s, _tile_reps(p, len(s))[0]))),
     grad=lambda p, ins, outs, gs: [_F().tile(gs[0], **_attrs(p, "reps"))],
@@ -910,8 +1092,16 @@ def _repeat_grad(p, ins, outs, gs):
     return [F._repeat_adjoint(gs[0], **_attrs(p, "repeats", "axis"))]
 
 
+def _repeat_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    if p.axis is None:  # each entry flattened
+        return ctx.xp.repeat(x.reshape(x.shape[0], -1), p.repeats, axis=1)
+    return ctx.xp.repeat(x, p.repeats, axis=_axis(p.axis, x.ndim - 1) + 1)
+
+
 register(OpDef(
     name="repeat", attrs=(Attr("repeats", Int()), Attr("axis", Optional(Int()), None)),
+    batching=_repeat_batched,
     compute=lambda ctx, p, x: ctx.xp.repeat(x, p.repeats, axis=None if p.axis is None
                                             else _axis(p.axis, x.ndim)),
     infer_shape=_forward(_repeat_shape), grad=_repeat_grad,
@@ -930,8 +1120,19 @@ def _repeat_adjoint(ctx, p, g):
     return g.reshape(split).sum(axis=a + 1, dtype=g.dtype)
 
 
+def _repeat_adjoint_batched(ctx, p, arrays, flags):
+    g = arrays[0]
+    a = _axis(p.axis, g.ndim - 1) + 1
+    if p.repeats < 1 or g.shape[a] % p.repeats:
+        raise ValueError(f"_repeat_adjoint: axis {a - 1} of {fmt(g.shape[1:])} is not a multiple of "
+                         f"{p.repeats}")
+    split = g.shape[:a] + (g.shape[a] // p.repeats, p.repeats) + g.shape[a + 1:]
+    return g.reshape(split).sum(axis=a + 1, dtype=g.dtype)
+
+
 register(OpDef(
     name="_repeat_adjoint", attrs=(Attr("repeats", Int()), Attr("axis", Int())),
+    batching=_repeat_adjoint_batched,
     compute=_repeat_adjoint,
     infer_shape=_forward(lambda p, s: tuple(d // p.repeats if k == _axis(p.axis, len(s)) else d
                                             for k, d in enumerate(s))),
@@ -1005,6 +1206,7 @@ def _padded_shape(p, shape):
 
 register(OpDef(
     name="Pad", aliases=("pad",), attrs=_PAD_ATTRS,
+    batching=_fold_leading(_pad),
     compute=_pad, infer_shape=_forward(_padded_shape),
     grad=lambda p, ins, outs, gs: [_F()._pad_adjoint(gs[0], **_attrs(p, "mode", "pad_width"))],
     doc="Pad the spatial axes of a 4-d/5-d array (constant, edge or reflect).",
@@ -1028,6 +1230,7 @@ def _unpadded_shape(p, shape):
 
 register(OpDef(
     name="_pad_adjoint", attrs=_PAD_ATTRS, compute=_pad_adjoint, infer_shape=_forward(_unpadded_shape),
+    batching=_fold_leading(_pad_adjoint),
     grad=lambda p, ins, outs, gs: [_F().Pad(gs[0], **_attrs(p, "mode", "pad_width"))],
     doc="Pad's adjoint: the gradient of a padded array folded back onto the unpadded one.",
     samples=tuple(Sample(((1, 2, 6, 6),), {"mode": m, "pad_width": "(0, 0, 0, 0, 1, 2, 2, 1)"})
@@ -1067,6 +1270,7 @@ def _cast_dtype(p, in_dtypes, out_dtypes):
 
 register(OpDef(
     name="Cast", aliases=("cast",), attrs=(Attr("dtype", DType()),),
+    batching=ELEMENTWISE,
     compute=lambda ctx, p, x: cast_array(ctx.xp, x, p.dtype),
     infer_shape=unary_rule, infer_dtype=_cast_dtype,
     grad=lambda p, ins, outs, gs: [_F()._cast_like(gs[0], ins[0])],
@@ -1076,8 +1280,14 @@ register(OpDef(
 ))
 
 
+@unbatched_first(lambda ctx, p, x, like: cast_array(ctx.xp, x, like.dtype.name), values=(0,))
+def _cast_like_batched(ctx, p, arrays, flags):
+    return cast_array(ctx.xp, arrays[0], arrays[1].dtype.name)
+
+
 register(OpDef(
     name="_cast_like", inputs=("data", "like"), nondiff_inputs=("like",),
+    batching=_cast_like_batched,
     compute=lambda ctx, p, x, like: cast_array(ctx.xp, x, like.dtype.name),
     infer_shape=lambda p, i, o: ([_emit(i[0], o[0]), i[1]], [_emit(o[0], i[0])]),
     infer_dtype=lambda p, i, o: (i, [i[1]]),
@@ -1112,6 +1322,7 @@ _CLIP_ATTRS = (Attr("a_min", Float()), Attr("a_max", Float()))
 
 register(OpDef(
     name="clip", attrs=_CLIP_ATTRS, compute=_clip, infer_shape=unary_rule,
+    batching=ELEMENTWISE,
     grad=lambda p, ins, outs, gs: [_F()._clip_grad(gs[0], ins[0], **_attrs(p, "a_min", "a_max"))],
     doc="Clip to [a_min, a_max]; the gradient is 1 on the closed interval, 0 outside.",
     samples=(Sample(((3, 4),), {"a_min": "-0.5", "a_max": "0.5"}),),
@@ -1120,6 +1331,7 @@ register(OpDef(
 
 register(OpDef(
     name="_clip_grad", inputs=("grad", "data"), nondiff_inputs=("data",), attrs=_CLIP_ATTRS,
+    batching=ELEMENTWISE,
     compute=_clip_grad, infer_shape=unary_rule, infer_dtype=_first_dtype,
     grad=lambda p, ins, outs, gs: [_F()._clip_grad(gs[0], ins[1], **_attrs(p, "a_min", "a_max")), None],
     doc="clip's gradient: `grad` where a_min <= data <= a_max, 0 elsewhere.",
@@ -1132,14 +1344,26 @@ def _int64_out(p, in_dtypes, out_dtypes):
     return in_dtypes, ["int64"]
 
 
+def _shape_array_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    return ctx.xp.broadcast_to(ctx.xp.asarray(x.shape[1:], dtype=ctx.xp.int64), (x.shape[0], x.ndim - 1))
+
+
 register(OpDef(
     name="shape_array", compute=lambda ctx, p, x: ctx.xp.asarray(x.shape, dtype=ctx.xp.int64),
+    batching=_shape_array_batched,
     infer_shape=lambda p, i, o: (i, [(len(i[0]),)] if i[0] is not None else o),
     infer_dtype=_int64_out, grad=ZERO_GRADIENT,
     doc="The input's shape as a 1-d int64 array.", samples=(Sample(((2, 3, 4),)),),
 ))
+def _size_array_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    return ctx.xp.broadcast_to(ctx.xp.asarray([_prod(x.shape[1:])], dtype=ctx.xp.int64), (x.shape[0], 1))
+
+
 register(OpDef(
     name="size_array", compute=lambda ctx, p, x: ctx.xp.asarray([x.size], dtype=ctx.xp.int64),
+    batching=_size_array_batched,
     infer_shape=lambda p, i, o: (i, [(1,)]),
     infer_dtype=_int64_out, grad=ZERO_GRADIENT,
     doc="The input's number of elements as a (1,) int64 array.", samples=(Sample(((2, 3, 4),)),),

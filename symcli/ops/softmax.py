@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .attrs import Attr, Bool, Enum, Float, Int, Optional
+from .batchrules import batch_size, item_shape, lift, replace, shift, unbatched_first
 from .registry import ZERO_GRADIENT, OpDef, Sample, register
 from .rules import fmt, same_shape
 
@@ -78,6 +79,11 @@ def length_mask(xp: Any, shape: tuple[int, ...], length: Any, axis: int) -> Any:
 _ROW_ATTRS = (Attr("axis", Int(), -1), Attr("flat", Bool, False))
 
 
+def _batched_rows(p, batched_ndim: int) -> tuple[int, ...]:
+    """The row axes of every entry of a batched array (the batch axis in front)."""
+    return tuple(a + 1 for a in row_axes(batched_ndim - 1, p.axis, p.flat))
+
+
 def _row_attrs(p) -> dict[str, str]:
     return {"axis": str(p.axis), "flat": str(p.flat)}
 
@@ -93,8 +99,16 @@ def _rowdot_grad(p, ins, outs, gs):
     return [summed * ins[1], summed * ins[0]]
 
 
+def _rowdot_batched(ctx, p, arrays, flags):
+    (a, b), size = arrays, batch_size(arrays, flags)
+    shape = (size,) + item_shape(a, flags[0])
+    summed = (a * b).sum(axis=_batched_rows(p, len(shape)), keepdims=True)
+    return ctx.xp.broadcast_to(summed, shape).copy()
+
+
 register(OpDef(
     name="_softmax_rowdot", inputs=("lhs", "rhs"), attrs=_ROW_ATTRS,
+    batching=_rowdot_batched,
     compute=_rowdot, infer_shape=same_shape, grad=_rowdot_grad,
     doc="sum(lhs * rhs) over each softmax row, broadcast back to the input shape.",
     samples=(Sample(((2, 3, 4), (2, 3, 4)), {"axis": "1"}),
@@ -119,8 +133,16 @@ def _softmax_backward_grad(p, ins, outs, gs):
     return [d_g, d_y * p.scale if p.scale != 1.0 else d_y]
 
 
+def _softmax_backward_batched(ctx, p, arrays, flags):
+    g, y = arrays
+    axes = _batched_rows(p, len(item_shape(y, flags[1])) + 1)
+    out = y * (g - (g * y).sum(axis=axes, keepdims=True))  # the unbatched operand broadcasts
+    return out * y.dtype.type(p.scale) if p.scale != 1.0 else out
+
+
 register(OpDef(
     name="_softmax_backward", inputs=("ograd", "output"),
+    batching=_softmax_backward_batched,
     attrs=_ROW_ATTRS + (Attr("scale", Float(), 1.0),),
     compute=_softmax_backward, infer_shape=same_shape, grad=_softmax_backward_grad,
     doc="The softmax vector-Jacobian product scale*y*(g - sum(g*y)) over each row.",
@@ -133,8 +155,14 @@ def _softmax_rows_op(ctx, p, x):
     return softmax_rows(ctx.xp, x, row_axes(x.ndim, p.axis, p.flat))
 
 
+def _softmax_rows_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    return softmax_rows(ctx.xp, x, _batched_rows(p, x.ndim))
+
+
 register(OpDef(
     name="_softmax_rows", attrs=_ROW_ATTRS,
+    batching=_softmax_rows_batched,
     compute=_softmax_rows_op, infer_shape=same_shape,
     grad=lambda p, ins, outs, gs: [_F()._softmax_backward(gs[0], outs[0], **_row_attrs(p))],
     doc="A plain softmax over one axis, or over all axes but the first (flat=True).",
@@ -147,8 +175,17 @@ def _length_mask_op(ctx, p, data, length):
     return ctx.xp.broadcast_to(mask, data.shape).astype(data.dtype)
 
 
+@unbatched_first(_length_mask_op, values=(1,))  # data gives only the shape and dtype
+def _length_mask_batched(ctx, p, arrays, flags):
+    xp, size = ctx.xp, batch_size(arrays, flags)
+    data, length = (lift(xp, a, f, size) for a, f in zip(arrays, flags))
+    mask = length_mask(xp, data.shape, length, shift(p.axis, data.ndim - 1))
+    return xp.broadcast_to(mask, data.shape).astype(data.dtype)
+
+
 register(OpDef(
     name="_softmax_length_mask", inputs=("data", "length"), nondiff_inputs=("length",),
+    batching=_length_mask_batched,
     attrs=(Attr("axis", Int(), -1),), compute=_length_mask_op,
     infer_shape=lambda p, i, o: _softmax_shape(p, i, o, use_length=True),
     infer_dtype=lambda p, i, o: ([o[0] or i[0], i[1]], [i[0] or o[0]]),
@@ -167,8 +204,14 @@ def _cast_like_op(ctx, p, data, like):
     return data.astype(like.dtype, copy=False)
 
 
+@unbatched_first(_cast_like_op, values=(0,))
+def _softmax_cast_like_batched(ctx, p, arrays, flags):
+    return arrays[0].astype(arrays[1].dtype, copy=False)
+
+
 register(OpDef(
     name="_softmax_cast_like", inputs=("data", "like"), nondiff_inputs=("like",),
+    batching=_softmax_cast_like_batched,
     compute=_cast_like_op, infer_shape=lambda p, i, o: ([i[0] or o[0], i[1]], [i[0] or o[0]]),
     infer_dtype=lambda p, i, o: (i, [i[1]]),
     grad=lambda p, ins, outs, gs: [_F()._softmax_cast_like(gs[0], ins[0]), None],
@@ -238,6 +281,16 @@ def _softmax_kernel(kind: str):
     return compute
 
 
+def _softmax_batched(kind: str):
+    kernel = _softmax_kernel(kind)
+
+    def rule(ctx, p, arrays, flags):
+        xp, size = ctx.xp, batch_size(arrays, flags)
+        lifted = [lift(xp, a, f, size) for a, f in zip(arrays, flags)]
+        return kernel(ctx, replace(p, axis=shift(p.axis, lifted[0].ndim - 1)), *lifted)
+    return rule
+
+
 def _inv_temperature(p) -> float:
     return 1.0 if p.temperature is None else 1.0 / p.temperature
 
@@ -297,6 +350,7 @@ for _name, _grad in (("softmax", _softmax_grad), ("log_softmax", _log_softmax_gr
         name=_name, attrs=_SOFTMAX_ATTRS, inputs=_softmax_inputs, nondiff_inputs=("length",),
         compute=_softmax_kernel(_name), infer_shape=_softmax_shape, infer_dtype=_softmax_dtype,
         grad=_grad, doc=f"{_name} along `axis` of data/temperature; `length` masks positions.",
+        batching=_softmax_batched(_name),
         samples=_SOFTMAX_SAMPLES,
     ))
 
@@ -314,6 +368,11 @@ def _softmax_activation(ctx, p, x):
     return softmax_rows(ctx.xp, x, (_activation_axis(p, x.ndim),))
 
 
+def _softmax_activation_batched(ctx, p, arrays, flags):
+    x = arrays[0]
+    return softmax_rows(ctx.xp, x, (_activation_axis(p, x.ndim - 1) + 1,))
+
+
 def _softmax_activation_shape(p, in_shapes, out_shapes):
     ins, outs = same_shape(p, in_shapes, out_shapes)
     if ins[0] is not None:
@@ -329,7 +388,7 @@ def _softmax_activation_grad(p, ins, outs, gs):
 
 register(OpDef(
     name="SoftmaxActivation", attrs=(Attr("mode", Enum("channel", "instance"), "instance"),),
-    compute=_softmax_activation, infer_shape=_softmax_activation_shape,
+    compute=_softmax_activation, infer_shape=_softmax_activation_shape, batching=_softmax_activation_batched,
     grad=_softmax_activation_grad,
     doc="Legacy softmax: over the last axis (instance) or axis 1 of >=3-d data (channel); the "
         "backward always reduces over axis 1, as MXNet's does.",

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 from .errors import ExecutionError, SymcliError
 from .executor import Plan, Step
-from .ops.registry import ELEMENTWISE, ComputeContext
+from .ops.registry import ELEMENTWISE, ComputeContext, silenced
 
 
 def _elementwise(step: Step, ctx: ComputeContext, args: list, flags: list[bool]) -> Any:
@@ -35,6 +35,13 @@ def run_batched(plan: Plan, steps: Sequence[Step], slots: list[Any], batched: se
     """Run `steps`; slots in `batched` hold arrays with a leading axis of `size`. Returns the
     batched slots after the run. Unbatched steps already computed (slot not None) are skipped."""
     batched = set(batched)
+    with silenced(ctx.xp):
+        _run_batched(steps, slots, batched, size, ctx)
+    return batched
+
+
+def _run_batched(steps: Sequence[Step], slots: list[Any], batched: set[int], size: int,
+                 ctx: ComputeContext) -> None:
     for step in steps:
         flags = [s in batched for s in step.inputs]
         if not any(flags):
@@ -59,4 +66,3 @@ def run_batched(plan: Plan, steps: Sequence[Step], slots: list[Any], batched: se
             slots[s] = value
             if any(flags):
                 batched.add(s)
-    return batched

@@ -17,7 +17,7 @@ from .dtypes import dtype_name, is_floating
 from .errors import BindError, ExecutionError, SymcliError, node_label
 from .graph import Entry, Graph
 from .infer import infer_dtypes, infer_shapes
-from .ops.registry import ComputeContext
+from .ops.registry import ComputeContext, silenced
 from .signature import argument_nodes, aux_nodes, list_outputs, resolve, find_entry
 
 
@@ -76,6 +76,12 @@ def compile_plan(graph: Graph, run_nodes: Sequence[int], keep: set[Entry]) -> Pl
 def run_steps(steps: Sequence[Step], slots: list[Any], ctx: ComputeContext, *,
               check_numerics: bool = False, profile: dict[str, list[float]] | None = None) -> None:
     """Execute steps in order. The only loop at run time: no graph walking, no parsing."""
+    with silenced(ctx.xp):
+        _run(steps, slots, ctx, check_numerics, profile)
+
+
+def _run(steps: Sequence[Step], slots: list[Any], ctx: ComputeContext, check_numerics: bool,
+         profile: dict[str, list[float]] | None) -> None:
     xp = ctx.xp
     for step in steps:
         args = [slots[s] for s in step.inputs]

@@ -6,14 +6,14 @@ input dtype (comparisons and logic give 1/0 in it).
 """
 from __future__ import annotations
 
-import contextlib
+import functools
 from typing import Any, Callable
 
 import numpy as np  # only for scalar casts (C semantics) and error-state handling
 
 from ..errors import ExecutionError
 from .attrs import Attr, Bool, Float
-from .registry import ELEMENTWISE, ZERO_GRADIENT, OpDef, Sample, register, same_dtype
+from .registry import ELEMENTWISE, ZERO_GRADIENT, OpDef, Sample, quiet, register, same_dtype
 from .rules import broadcast_rule, same_shape, unary_rule
 
 
@@ -22,18 +22,14 @@ def _F():
     return F
 
 
-def quiet(xp: Any):
-    """Silence numpy's divide/invalid/overflow warnings: MXNet's inf/NaN results are intended."""
-    errstate = getattr(xp, "errstate", None)
-    return errstate(all="ignore") if errstate is not None else contextlib.nullcontext()
-
-
 def _is_int(x: Any) -> bool:
     return x.dtype.kind in "iub"
 
 
+@functools.lru_cache(maxsize=1024)
 def _scalar_as(value: float, dtype: Any) -> Any:
-    """The scalar in `dtype`, as MXNet's `DType(scalar)`: truncated (and wrapped) for integers."""
+    """The scalar in `dtype`, as MXNet's `DType(scalar)`: truncated (and wrapped) for integers.
+    Cached: a node's scalar and dtype are the same on every run."""
     with np.errstate(all="ignore"):
         return np.asarray(value, dtype=np.float64).astype(dtype)[()]
 

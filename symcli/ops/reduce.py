@@ -11,7 +11,7 @@ from math import prod as _prod
 from typing import Any, Callable
 
 from .attrs import Attr, AttrType, Bool, DType, Enum, Int, Optional, OptionalShape, parse_int
-from .elemwise import quiet
+from .registry import quiet
 from .batchrules import batch_size, broadcast_out, item_shape, lift, replace
 from .registry import ELEMENTWISE, ZERO_GRADIENT, OpDef, Sample, register
 from .rules import fmt, same_shape

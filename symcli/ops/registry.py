@@ -7,7 +7,9 @@ rule, which builds graph nodes from other registered operators. Nothing else swi
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
@@ -31,6 +33,35 @@ def same_dtype(p: Params, in_dtypes: list, out_dtypes: list) -> tuple[list, list
     if known is None:
         return in_dtypes, out_dtypes
     return [known] * len(in_dtypes), [known] * len(out_dtypes)
+
+
+_NULL_CONTEXT = contextlib.nullcontext()
+_silence = threading.local()
+
+
+def quiet(xp: Any) -> Any:
+    """A context turning numpy's divide/invalid/overflow warnings off around a kernel: MXNet's
+    inf/NaN results are intended, and a warning line would pollute the CLI's stderr. Free inside
+    `silenced()`, which the executor enters once per run instead of once per step."""
+    if getattr(_silence, "active", False):
+        return _NULL_CONTEXT
+    errstate = getattr(xp, "errstate", None)
+    return errstate(all="ignore") if errstate is not None else _NULL_CONTEXT
+
+
+@contextlib.contextmanager
+def silenced(xp: Any):
+    """Warnings off for a whole run of steps (see `quiet`)."""
+    if getattr(_silence, "active", False):
+        yield
+        return
+    errstate = getattr(xp, "errstate", None)
+    _silence.active = True
+    try:
+        with errstate(all="ignore") if errstate is not None else _NULL_CONTEXT:
+            yield
+    finally:
+        _silence.active = False
 
 
 @dataclass(frozen=True)

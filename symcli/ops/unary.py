@@ -12,7 +12,8 @@ from typing import Any, Callable
 import numpy as np  # dtype constants only; kernels use ctx.xp
 
 from .attrs import Attr, Float, Int
-from .elemwise import numeric_dtype, quiet
+from .elemwise import numeric_dtype
+from .registry import quiet
 from .registry import ELEMENTWISE, ZERO_GRADIENT, OpDef, Sample, register
 from .rules import unary_rule
 

@@ -66,3 +66,6 @@ def _run_batched(steps: Sequence[Step], slots: list[Any], batched: set[int], siz
             slots[s] = value
             if any(flags):
                 batched.add(s)
+        for s in step.release:
+            if s in batched:  # unbatched values are kept: the next chunk reuses them
+                slots[s] = None

@@ -35,12 +35,17 @@ def hvp_graph(graph: Graph, wrt: Sequence[str]) -> tuple[Graph | None, list[str 
     return second.graph, second.head_grad_names, present
 
 
-def _row_bytes(graph: Graph, shapes: dict, dtypes: dict) -> int:
-    """Bytes of every entry of `graph` for one basis vector (an upper bound on the batched set)."""
+def _row_bytes(graph: Graph, seeds: set[int], shapes: dict, dtypes: dict) -> int:
+    """Bytes of the entries that depend on the seed variables, for one basis vector: what a chunk
+    multiplies by its size (an upper bound, since batched values are freed after their last use)."""
     inf_s, inf_t = infer_shapes(graph, shapes), infer_dtypes(graph, dtypes)
+    depends = [False] * len(graph.nodes)
     total = 0
-    for row_s, row_t in zip(inf_s.values, inf_t.values):
-        for shape, dt in zip(row_s, row_t):
+    for i, node in enumerate(graph.nodes):
+        depends[i] = i in seeds or any(depends[s] for s, _ in node.inputs)
+        if not depends[i]:
+            continue
+        for shape, dt in zip(inf_s.values[i], inf_t.values[i]):
             if shape is not None:
                 total += int(np.prod(shape)) * np.dtype(dt or "float64").itemsize
     return max(total, 1)
@@ -87,7 +92,9 @@ def _fill_blocks(hv: Graph, seeds, present, args, aux, wrt, sizes, blocks, xp, b
     if missing:
         raise BindError(f"argument '{missing[0]}' is not given")
     plan = compile_plan(hv, [i for i, n in enumerate(hv.nodes) if not n.is_variable], set(hv.heads))
-    row = _row_bytes(hv, {n: values[n].shape for n in var_index}, {n: values[n].dtype.name for n in var_index})
+    seed_nodes = {var_index[s] for s in seeds if s is not None and s in var_index}
+    row = _row_bytes(hv, seed_nodes, {n: values[n].shape for n in var_index},
+                     {n: values[n].dtype.name for n in var_index})
     chunk = max(1, min(max(sizes.values()), budget // row))
     ctx = ComputeContext(xp, False, None)
     slots: list = [None] * plan.num_slots

@@ -75,7 +75,7 @@ def _run(op, sample, subset: tuple[int, ...], seed: int):
     ctx = ComputeContext(np, False, np.random.default_rng(0))
     node = len(names)
     n_out = op.n_outputs(p)
-    plan = compile_plan(graph, [node], set(graph.heads))
+    plan = compile_plan(graph, [node], {(node, k) for k in range(n_out)})  # hidden outputs too
     slots: list = [None] * plan.num_slots
     for i, a in enumerate(arrays):
         slots[plan.slot_of[(i, 0)]] = a

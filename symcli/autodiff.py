@@ -95,7 +95,6 @@ def build(graph: Graph, wrt: Sequence[str], head_grads: str = "inputs",
                 seed = F.ones_like(sym_of(head))
             adjoints.setdefault(head, []).append(seed)
 
-        results: dict[Entry, Symbol] = {}
         for i in range(len(graph.nodes) - 1, -1, -1):
             if not active[i]:
                 continue

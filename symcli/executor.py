@@ -13,12 +13,11 @@ from typing import Any, Callable, Mapping, Sequence
 
 from .autodiff import build as build_gradient
 from .context import Context, parse_context
-from .dtypes import dtype_name, is_floating
 from .errors import BindError, ExecutionError, SymcliError, node_label
 from .graph import Entry, Graph
 from .infer import infer_dtypes, infer_shapes
 from .ops.registry import ComputeContext, silenced
-from .signature import argument_nodes, aux_nodes, list_outputs, resolve, find_entry
+from .signature import argument_nodes, aux_nodes, list_outputs, resolve
 
 
 @dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from symcli.autodiff import build
 from symcli.executor import Executor
 from symcli.graph import Graph, Node
 from symcli.infer import infer_dtypes, infer_shapes

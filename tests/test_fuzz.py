@@ -140,10 +140,21 @@ def test_fuzz_json_text(tmp_path, seed, edits):
     check_graph("json_text.json", _mutate(text, edits, TOKENS), tmp_path)
 
 
+def _bundle_seed() -> bytes:
+    """A graph bundled with its weights (formats/bundle.md): weights are msgpack bin."""
+    from symcli.codec.bundle import BUNDLE_KEY, BUNDLE_VERSION, encode_weight
+    weights = {"arg:w": np.arange(12, dtype=np.float32).reshape(4, 3), "arg:x": np.ones((2, 3), np.float32)}
+    return msgpack.packb({BUNDLE_KEY: BUNDLE_VERSION, "graph": declared_document(),
+                          "params": {k: encode_weight(v) for k, v in weights.items()}}, use_bin_type=True)
+
+
+MSGPACK_SEEDS = [msgpack.packb(doc) for doc in SEEDS] + [_bundle_seed()]
+
+
 @FUZZ
-@given(seed=st.integers(0, len(SEEDS) - 1), edits=EDITS)
+@given(seed=st.integers(0, len(MSGPACK_SEEDS) - 1), edits=EDITS)
 def test_fuzz_msgpack_bytes(tmp_path, seed, edits):
-    check_graph("msgpack_bytes.msgpack", _mutate(msgpack.packb(SEEDS[seed]), edits, MSGPACK_BYTES), tmp_path)
+    check_graph("msgpack_bytes.msgpack", _mutate(MSGPACK_SEEDS[seed], edits, MSGPACK_BYTES), tmp_path)
 
 
 def _op_names() -> list[str]:
@@ -290,18 +301,8 @@ def _corpus() -> list[pathlib.Path]:
     return sorted(p for p in CORPUS.glob("*") if p.is_file() and p.name != "README.md") if CORPUS.is_dir() else []
 
 
-# Crashers whose fix belongs to another module: strict xfail, so the fix shows up as XPASS.
-KNOWN = {
-    "arrays-params-empty-huge-dims.params": "codec/params.py: a record of shape (0, 2**62) makes numpy's "
-                                            "reshape raise ValueError",
-    "graph-bundle-empty-huge-dims.msgpack": "codec/bundle.py: a weight of shape (0, 2**62) makes numpy's "
-                                            "reshape raise ValueError",
-}
-
-
 def _corpus_params():
-    return [pytest.param(p, id=p.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN[p.name]))
-            if p.name in KNOWN else pytest.param(p, id=p.name) for p in _corpus()]
+    return [pytest.param(p, id=p.name) for p in _corpus()]
 
 
 @pytest.mark.parametrize("path", _corpus_params())

@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import FormatError, LimitError, SymcliError
+from ..errors import FormatError, SymcliError
 from . import limits
+from .arrays import check_shape
 
 BUNDLE_KEY = "symcli_bundle"
 BUNDLE_VERSION = 1
@@ -62,13 +63,9 @@ def decode_weight(name: str, entry: Any) -> np.ndarray:
     if not isinstance(data, bytes):
         raise FormatError(f"{what}: data must be binary (msgpack bin)")
     dt = np.dtype(dtype).newbyteorder("<")
-    count = 1
-    for d in shape:
-        count *= d
-    if count * dt.itemsize > limits.MAX_ARRAY_BYTES:
-        raise LimitError(f"{what}: {count * dt.itemsize} bytes exceed the per-array limit")
-    if count * dt.itemsize != len(data):
-        raise FormatError(f"{what}: shape {tuple(shape)} of {dtype} needs {count * dt.itemsize} "
+    nbytes = check_shape(tuple(shape), dt.itemsize, what)
+    if nbytes != len(data):
+        raise FormatError(f"{what}: shape {tuple(shape)} of {dtype} needs {nbytes} "
                           f"bytes, the data has {len(data)}")
     return np.frombuffer(data, dtype=dt).reshape(shape).astype(dt.newbyteorder("="), copy=True)
 

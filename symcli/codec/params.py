@@ -14,6 +14,7 @@ import numpy as np
 from ..dtypes import FLAG_TO_NAME, NAME_TO_FLAG
 from ..errors import FormatError, LimitError
 from . import limits
+from .arrays import check_shape
 
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
@@ -109,16 +110,14 @@ def _read_record(r: _Reader, what: str) -> np.ndarray | None:
     r.unpack("ii", f"{what} context")  # device type and id: everything loads on the host
     (flag,) = r.unpack("i", f"{what} type flag")
     dtype, name = _numpy_dtype(flag, what, r.where)
-    count = 1
-    for d in shape:
-        count *= d
-    nbytes = count * dtype.itemsize
+    try:
+        nbytes = check_shape(tuple(shape), dtype.itemsize, what)
+    except FormatError as exc:
+        raise exc.located(r.where) from None
     if nbytes > r.left:
         raise _bad(f"truncated file: {what} of shape {shape} ({name}) needs {nbytes} bytes, "
                    f"{r.left} left", r.where)
-    if nbytes > limits.MAX_ARRAY_BYTES:
-        raise LimitError(f"{what}: {nbytes} bytes exceed the per-array limit of "
-                         f"{limits.MAX_ARRAY_BYTES}", where=r.where)
+    count = nbytes // dtype.itemsize
     arr = np.frombuffer(r.take(nbytes, f"{what} data"), dtype=dtype, count=count).reshape(shape)
     if name == "bfloat16":
         return (arr.astype(np.uint32) << 16).view(np.float32)

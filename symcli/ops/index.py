@@ -184,8 +184,8 @@ def _embedding_grad(p, ins, outs, gs):
 
 
 def _embedding_batched(ctx, p, arrays, flags):
-    (data, weight), (fd, fw) = arrays, flags
-    if fd:  # batched indices
+    data, weight = arrays
+    if flags[0]:  # batched indices
         return loop(_embedding, ctx, p, arrays, flags)
     return ctx.xp.take(weight, positions(ctx.xp, data, weight.shape[1], "clip"), axis=1)
 

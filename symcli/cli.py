@@ -117,17 +117,9 @@ def _load_graph(path: str):
 
 def _read_array_file(path: str) -> dict:
     """An .npz archive, an .npy array or an MXNet .params file, chosen by content."""
+    from .codec import read_file
     from .codec.arrays import read_npy, read_npz
-    from .errors import FormatError
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError:
-        raise FormatError("no such file", where=path) from None
-    except IsADirectoryError:
-        raise FormatError("is a directory, not a file", where=path) from None
-    except OSError as exc:
-        raise FormatError(f"cannot read: {exc.strerror}", where=path) from None
+    head = read_file(path, 8)
     if head.startswith(b"\x93NUMPY"):
         return {os.path.splitext(os.path.basename(path))[0]: read_npy(path)}
     if head[:8] == (0x112).to_bytes(8, "little"):

@@ -11,20 +11,24 @@ from . import limits
 _JSON_STARTS = (b"{", b"[", b'"')
 
 
-def read_bytes(path: str) -> bytes:
-    """A whole file (or stdin for '-'), refused when larger than the document size limit."""
+def read_file(path: str, max_bytes: int | None = None) -> bytes:
+    """A file's bytes ('-' is stdin), at most `max_bytes`; FormatError naming the file otherwise."""
     try:
         if path == "-":
-            data = sys.stdin.buffer.read(limits.MAX_DOCUMENT_BYTES + 1)
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read(limits.MAX_DOCUMENT_BYTES + 1)
+            return sys.stdin.buffer.read(-1 if max_bytes is None else max_bytes)
+        with open(path, "rb") as fh:
+            return fh.read(-1 if max_bytes is None else max_bytes)
     except FileNotFoundError:
         raise FormatError("no such file", where=path) from None
     except IsADirectoryError:
         raise FormatError("is a directory, not a file", where=path) from None
     except OSError as exc:
         raise FormatError(f"cannot read: {exc.strerror or exc}", where=path) from None
+
+
+def read_bytes(path: str) -> bytes:
+    """A whole graph file (or stdin for '-'), refused when larger than the document size limit."""
+    data = read_file(path, limits.MAX_DOCUMENT_BYTES + 1)
     if len(data) > limits.MAX_DOCUMENT_BYTES:
         raise LimitError(f"larger than the document limit of {limits.MAX_DOCUMENT_BYTES} bytes "
                          "(SYMCLI_MAX_DOCUMENT_BYTES raises it)", where=path)

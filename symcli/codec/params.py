@@ -165,15 +165,8 @@ def read_params(path: str) -> dict[str, np.ndarray]:
     A list-form file (no names) gives the keys "0", "1", ...; an array saved without a shape is
     an error, since nothing can be bound to it.
     """
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        raise FormatError("no such file", where=path) from None
-    except IsADirectoryError:
-        raise FormatError("is a directory, not a file", where=path) from None
-    except OSError as exc:
-        raise FormatError(f"cannot read: {exc.strerror}", where=path) from None
+    from . import read_file
+    data = read_file(path)
     arrays, names = decode_params(data, path)
     keys = names if names is not None else [str(k) for k in range(len(arrays))]
     out: dict[str, np.ndarray] = {}

@@ -19,7 +19,7 @@ demo: $(STAMP)
 	@$(BIN)/python samples/demo.py
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -x -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest -p no:cacheprovider tests
 
 conformance: $(STAMP)
 	$(BIN)/python $(CONFORMANCE) --symcli "$(BIN)/symcli" -j 2

@@ -124,7 +124,11 @@ def build(graph: Graph, wrt: Sequence[str], head_grads: str = "inputs",
                     out_grads.append(None)
             in_syms = [sym_of(e) for e in node.inputs]
             out_syms = [sym_of(e) for e in outs]
-            in_grads = op.grad(p, in_syms, out_syms, out_grads)
+            try:
+                in_grads = op.grad(p, in_syms, out_syms, out_grads)
+            except (ValueError, ArithmeticError) as exc:  # e.g. softmax's 1 / temperature at 0
+                raise GradientError(f"{node_label(i, node.name, node.op)}: cannot build the gradient: "
+                                    f"{type(exc).__name__}: {exc}") from exc
             input_names = op.input_names(p)
             for slot, (src, g) in enumerate(zip(node.inputs, in_grads)):
                 if g is None or not needs[slot] or input_names[slot] in op.nondiff_inputs:

@@ -5,6 +5,7 @@ to one line on stderr and exit 1 (2 for usage errors, 130 for Ctrl-C).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -88,9 +89,13 @@ def _parse_shape(text: str) -> tuple[int, ...]:
     if not body:
         return ()
     try:
-        return tuple(int(d) for d in body.replace(" ", "").rstrip(",").split(","))
+        dims = tuple(int(d) for d in body.replace(" ", "").rstrip(",").split(","))
     except ValueError:
-        raise click.BadParameter(f"'{text}' is not a shape like 1,3,224,224") from None
+        raise click.BadParameter(f"'{text}' is not a shape like 1,3,224,224", param_hint="-s") from None
+    if any(d < 0 or d > 2 ** 63 - 1 for d in dims):
+        raise click.BadParameter(f"'{text}': dimensions must be non-negative 64-bit integers",
+                                 param_hint="-s")
+    return dims
 
 
 def _pairs(values: Sequence[str], what: str) -> list[tuple[str, str]]:
@@ -119,7 +124,10 @@ def _read_array_file(path: str) -> dict:
     """An .npz archive, an .npy array or an MXNet .params file, chosen by content."""
     from .codec import read_file
     from .codec.arrays import read_npy, read_npz
+    from .errors import FormatError
     head = read_file(path, 8)
+    if not head:
+        raise FormatError("the file is empty (expected .npz, .npy or .params arrays)", where=path)
     if head.startswith(b"\x93NUMPY"):
         return {os.path.splitext(os.path.basename(path))[0]: read_npy(path)}
     if head[:8] == (0x112).to_bytes(8, "little"):
@@ -128,19 +136,77 @@ def _read_array_file(path: str) -> dict:
     return read_npz(path)
 
 
-def _collect_inputs(inputs: Sequence[str], singles: Sequence[str], params: str | None) -> dict:
+def _read_weights(graph, path: str, allow_extra: bool) -> dict:
+    """--params: names by their `arg:`/`aux:` prefix, which must say what the name is in the graph
+    (as MXNet's set_params checks arg_params and aux_params separately)."""
+    from .errors import BindError
+    from .signature import list_arguments, list_auxiliary_states
+    kinds = {"arg": ("argument", set(list_arguments(graph))),
+             "aux": ("auxiliary state", set(list_auxiliary_states(graph)))}
+    weights = {}
+    for key, value in _read_array_file(path).items():
+        prefix, _, name = key.partition(":") if key.startswith(("arg:", "aux:")) else ("", "", key)
+        if prefix:
+            what, names = kinds[prefix]
+            other_what, other = kinds["aux" if prefix == "arg" else "arg"]
+            if name not in names and name in other:
+                why = f"names no {what} of the graph ('{name}' is an {other_what})"
+                if not allow_extra:
+                    raise BindError(f"weight '{key}' {why}", where=path)
+                _warn(f"{path}: ignoring weight '{key}', which {why}")
+                continue
+        weights[name] = value
+    return weights
+
+
+def _collect_inputs(graph, inputs: Sequence[str], singles: Sequence[str], params: str | None,
+                    origins: dict, allow_extra: bool = False) -> dict:
+    """Arrays by name from --params, then --inputs (later files win), then -i; `origins` maps each
+    name to the file it came from, so errors about an array name that file."""
     from .codec.arrays import read_npy
     from .runner import split_params
     arrays: dict = {}
+
+    def add(named: dict, path: str) -> None:
+        arrays.update(named)
+        origins.update(dict.fromkeys(named, path))
     if params:
-        args, aux = split_params(_read_array_file(params))
-        arrays.update(args)
-        arrays.update(aux)
+        add(_read_weights(graph, params, allow_extra), params)
     for path in inputs:
-        arrays.update(split_params(_read_array_file(path))[0])
+        args, aux = split_params(_read_array_file(path))
+        add({**args, **aux}, path)
     for name, path in _pairs(singles, "FILE.npy"):
-        arrays[name] = read_npy(path)
+        add({name: read_npy(path)}, path)
     return arrays
+
+
+@contextlib.contextmanager
+def _located(graph_file: str, origins: dict):
+    """Name the file an error is about: an array's own file, else the graph's."""
+    from .errors import BindError, GraphError
+    try:
+        yield
+    except BindError as exc:
+        exc.located(origins.get(exc.argument, graph_file))
+        raise
+    except GraphError as exc:
+        exc.located(graph_file)
+        raise
+
+
+def _float_dtype(value: str | None, hint: str) -> str | None:
+    """--dtype: a floating dtype name (float16, float32, float64), or None to keep stored dtypes."""
+    if value is None:
+        return None
+    from .dtypes import FLOATING, dtype_name
+    try:
+        name = dtype_name(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+    if name not in FLOATING:
+        raise click.BadParameter(f"'{value}' is not a floating dtype ({', '.join(FLOATING)})",
+                                 param_hint=hint)
+    return name
 
 
 def _write_npz(path: str, arrays: dict) -> None:
@@ -168,6 +234,10 @@ def _parse_bytes(text: str | None) -> int:
         raise click.BadParameter(f"'{text}' is not a size like 4G or 512M") from None
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 # -- validate ----------------------------------------------------------------------------------------
 @main.command()
 @click.argument("graph_file", metavar="GRAPH")
@@ -186,9 +256,9 @@ def validate(graph_file: str, as_json: bool) -> None:
         click.echo(json.dumps(report, indent=None))
     elif report["ok"]:
         if not STATE["quiet"]:
-            click.echo(f"ok: {report['nodes']} nodes, {len(report['arguments'])} arguments, "
-                       f"{len(report['auxiliary_states'])} auxiliary states, "
-                       f"{len(report['outputs'])} output{'s' if len(report['outputs']) != 1 else ''}")
+            click.echo(f"ok: {_count(report['nodes'], 'node')}, {_count(len(report['arguments']), 'argument')}, "
+                       f"{_count(len(report['auxiliary_states']), 'auxiliary state')}, "
+                       f"{_count(len(report['outputs']), 'output')}")
     if not report["ok"]:
         for p in report["problems"]:
             where = f"node {p['node']} '{p['name']}': " if p["node"] is not None else ""
@@ -213,28 +283,34 @@ def infer_shape_cmd(graph_file: str, shapes, inputs, dtypes, as_json: bool, part
       symcli infer-shape resnet18-symbol.json -s data=1,3,224,224
       symcli infer-shape mlp.json --inputs x.npz --json
     """
+    from .dtypes import dtype_name
+    from .runner import split_params
     from .shapes import shape_report
+    option_shapes = {name: _parse_shape(text) for name, text in _pairs(shapes, "SHAPE")}
+    option_types = {}
+    for name, text in _pairs(dtypes, "DTYPE"):
+        try:
+            option_types[name] = dtype_name(text)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="-t") from None
     graph = _load_graph(graph_file)
-    given_shapes = {}
-    given_types = {}
+    given_shapes: dict = {}
+    given_types: dict = {}
     for path in inputs:
-        from .runner import split_params
-        for name, arr in split_params(_read_array_file(path))[0].items():
+        args, aux = split_params(_read_array_file(path))
+        for name, arr in {**args, **aux}.items():
             given_shapes[name] = tuple(arr.shape)
             given_types[name] = arr.dtype.name
-    for name, text in _pairs(shapes, "SHAPE"):
-        given_shapes[name] = _parse_shape(text)
-    for name, text in _pairs(dtypes, "DTYPE"):
-        given_types[name] = text
-    report = shape_report(graph, given_shapes, given_types)
+    report = shape_report(graph, {**given_shapes, **option_shapes}, {**given_types, **option_types})
     if as_json:
         click.echo(json.dumps(report))
     else:
         click.echo(_table(report))
-    if report["unknown"] and not partial:
-        if not as_json:
-            click.echo(f"symcli: error: {graph_file}: cannot decide the shape of "
-                       f"{', '.join(report['unknown'])} (give it with -s, or use --partial)", err=True)
+    # `unknown` lists arguments (cli.md); an auxiliary state left open fails the run as well
+    undecided = report["unknown"] + [n for n, v in report["auxiliary_states"].items() if v["shape"] is None]
+    if undecided and not partial:  # exit 1 says why on stderr, with --json too
+        click.echo(_one_line(f"symcli: error: {graph_file}: cannot decide the shape of "
+                             f"{', '.join(undecided)} (give it with -s, or use --partial)"), err=True)
         sys.exit(1)
 
 
@@ -279,43 +355,71 @@ def run(graph_file, inputs, singles, params, extra, mode, ctx, dtype, want_grad,
       symcli run cd.json --inputs ab.npz --grad --wrt a,b,c_output -o grads.npz
     """
     from . import runner
+    dtype = _float_dtype(dtype, "--dtype")
+    memory = _parse_bytes(max_memory)
+    req = _grad_req(grad_reqs)
+    if not want_grad:  # these only shape a backward pass: silently ignoring them would mislead
+        given = [flag for flag, value in (("--wrt", wrt), ("--grad-req", grad_reqs),
+                                          ("--head-grads", head_grads)) if value]
+        if given:
+            raise click.UsageError(f"{' and '.join(given)} need{'s' if len(given) == 1 else ''} --grad")
     graph = _load_graph(graph_file)
-    from .codec.bundle import bundled_weights
-    from .runner import split_params
-    bundled = split_params(bundled_weights(graph_file))  # a bundle carries its own weights
-    arrays = {**bundled[0], **bundled[1], **_collect_inputs(inputs, singles, params)}
-    if dtype:
-        from .dtypes import dtype_name
-        try:
-            dtype = dtype_name(dtype)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--dtype") from None
-    args, aux = runner.bind_inputs(graph, arrays, dtype=dtype, allow_extra=allow_extra, warn=_warn)
-    req: Any = "write"
-    if grad_reqs:
-        if len(grad_reqs) == 1 and "=" not in grad_reqs[0]:
-            req = grad_reqs[0]
-        else:
-            req = dict(_pairs(grad_reqs, "REQ"))
-        for value in ([req] if isinstance(req, str) else req.values()):
-            if value not in ("write", "add", "null"):
-                raise click.BadParameter(f"'{value}' must be write, add or null", param_hint="--grad-req")
+    origins: dict = {}
+    arrays = _gather(graph_file, graph, inputs, singles, params, origins, allow_extra)
     hg = None
     if head_grads:
         hg = _read_array_file(head_grads)
+        origins.update({f"head_grad/{k}": head_grads for k in hg})
         if dtype:
             hg = {k: (v.astype(dtype) if v.dtype.kind == "f" else v) for k, v in hg.items()}
     is_train = (mode == "train") if mode else want_grad
     timings: dict | None = {} if profile else None
-    results = runner.run(graph, args, aux, ctx=ctx, is_train=is_train, extra_outputs=_split_names(extra),
-                         grad=want_grad, wrt=_split_names(wrt) or None, grad_req=req, head_grads=hg,
-                         check_numerics=check_numerics, profile=timings,
-                         max_memory=_parse_bytes(max_memory))
+    with _located(graph_file, origins):
+        args, aux = runner.bind_inputs(graph, arrays, dtype=dtype)
+        results = runner.run(graph, args, aux, ctx=ctx, is_train=is_train, extra_outputs=_split_names(extra),
+                             grad=want_grad, wrt=_split_names(wrt) or None, grad_req=req, head_grads=hg,
+                             check_numerics=check_numerics, profile=timings, max_memory=memory)
     _write_npz(out_path, results)
     if timings is not None:
         _print_profile(timings)
     if not STATE["quiet"] and out_path != "-":
-        click.echo(f"wrote {len(results)} arrays to {out_path}", err=True)
+        click.echo(f"wrote {_count(len(results), 'array')} to {out_path}", err=True)
+
+
+def _gather(graph_file: str, graph, inputs: Sequence[str], singles: Sequence[str], params: str | None,
+            origins: dict, allow_extra: bool = False) -> dict:
+    """Every array a command binds: a bundle's own weights, then --params, --inputs and -i."""
+    from .codec.bundle import bundled_weights
+    from .runner import split_params
+    bundled = split_params(bundled_weights(graph_file))  # a bundle carries its own weights
+    origins.update(dict.fromkeys([*bundled[0], *bundled[1]], graph_file))
+    arrays = {**bundled[0], **bundled[1],
+              **_collect_inputs(graph, inputs, singles, params, origins, allow_extra)}
+    return _drop_extra(graph, arrays, origins) if allow_extra else arrays
+
+
+def _drop_extra(graph, arrays: dict, origins: dict) -> dict:
+    """--allow-extra: arrays that name no argument or auxiliary state are ignored, with a warning."""
+    from .signature import list_arguments, list_auxiliary_states
+    known = set(list_arguments(graph)) | set(list_auxiliary_states(graph))
+    for name in arrays:
+        if name not in known:
+            _warn(f"{origins.get(name, '-')}: ignoring '{name}', which names no argument or auxiliary state")
+    return {n: a for n, a in arrays.items() if n in known}
+
+
+def _grad_req(values: Sequence[str]) -> Any:
+    """--grad-req: one REQ for every argument, or NAME=REQ pairs."""
+    if not values:
+        return "write"
+    if len(values) == 1 and "=" not in values[0]:
+        req: Any = values[0].strip()
+    else:
+        req = dict(_pairs(values, "REQ"))
+    for value in ([req] if isinstance(req, str) else req.values()):
+        if value not in ("write", "add", "null"):
+            raise click.BadParameter(f"'{value}' must be write, add or null", param_hint="--grad-req")
+    return req
 
 
 def _print_profile(timings: dict) -> None:
@@ -367,8 +471,9 @@ def _write_graph(graph, out_path: str, fmt: str | None) -> None:
 @click.option("--wrt", required=True, metavar="NAMES", help="Arguments to take the Hessian w.r.t.")
 @click.option("--ctx", default="cpu", show_default=True)
 @click.option("--dtype", default=None, help="Cast floating inputs (float64 recommended).")
+@_max_memory_option
 @click.option("-o", "--output", "out_path", required=True, metavar="OUT.npz")
-def hessian(graph_file, inputs, singles, params, wrt, ctx, dtype, out_path) -> None:
+def hessian(graph_file, inputs, singles, params, wrt, ctx, dtype, max_memory, out_path) -> None:
     """The full Hessian of a single-element output w.r.t. NAMES.
 
     \b
@@ -379,9 +484,16 @@ def hessian(graph_file, inputs, singles, params, wrt, ctx, dtype, out_path) -> N
     """
     from . import runner
     from .hessian import hessian as compute
+    dtype = _float_dtype(dtype, "--dtype")
+    memory = _parse_bytes(max_memory)
     graph = _load_graph(graph_file)
-    args, aux = runner.bind_inputs(graph, _collect_inputs(inputs, singles, params), dtype=dtype)
-    _write_npz(out_path, compute(graph, args, aux, _split_names(wrt), ctx=ctx))
+    origins: dict = {}
+    arrays = _gather(graph_file, graph, inputs, singles, params, origins)
+    with _located(graph_file, origins):
+        args, aux = runner.bind_inputs(graph, arrays, dtype=dtype)
+        runner.check_memory(graph, {**args, **aux}, memory)
+        result = compute(graph, args, aux, _split_names(wrt), ctx=ctx)
+    _write_npz(out_path, result)
 
 
 # -- gradcheck ---------------------------------------------------------------------------------------
@@ -397,7 +509,9 @@ def hessian(graph_file, inputs, singles, params, wrt, ctx, dtype, out_path) -> N
 @click.option("--atol", type=float, default=1e-6, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random directions.")
 @click.option("--json", "as_json", is_flag=True)
-def gradcheck(graph_file, inputs, singles, params, wrt, order, eps, rtol, atol, seed, as_json) -> None:
+@_max_memory_option
+def gradcheck(graph_file, inputs, singles, params, wrt, order, eps, rtol, atol, seed, as_json,
+              max_memory) -> None:
     """Compare symbolic gradients with central finite differences (float64).
 
     \b
@@ -407,10 +521,15 @@ def gradcheck(graph_file, inputs, singles, params, wrt, order, eps, rtol, atol, 
     """
     from . import runner
     from .gradcheck import check
+    memory = _parse_bytes(max_memory)
     graph = _load_graph(graph_file)
-    args, aux = runner.bind_inputs(graph, _collect_inputs(inputs, singles, params), dtype="float64")
-    report = check(graph, args, aux, wrt=_split_names(wrt) or None, order=order, eps=eps, rtol=rtol,
-                   atol=atol, seed=seed)
+    origins: dict = {}
+    arrays = _gather(graph_file, graph, inputs, singles, params, origins)
+    with _located(graph_file, origins):
+        args, aux = runner.bind_inputs(graph, arrays, dtype="float64")
+        runner.check_memory(graph, {**args, **aux}, memory)
+        report = check(graph, args, aux, wrt=_split_names(wrt) or None, order=order, eps=eps, rtol=rtol,
+                       atol=atol, seed=seed)
     if as_json:
         click.echo(json.dumps(report))
     else:
@@ -421,7 +540,8 @@ def gradcheck(graph_file, inputs, singles, params, wrt, order, eps, rtol, atol, 
     if not report["ok"]:
         if not as_json:
             bad = [r["name"] for r in report["results"] if not r["ok"]]
-            click.echo(f"symcli: error: {graph_file}: gradient check failed for {', '.join(bad)}", err=True)
+            click.echo(_one_line(f"symcli: error: {graph_file}: gradient check failed for {', '.join(bad)}"),
+                       err=True)
         sys.exit(1)
 
 

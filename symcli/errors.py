@@ -42,7 +42,12 @@ class ShapeError(SymcliError):
 
 
 class BindError(SymcliError):
-    """Arrays given to a graph do not match it (missing, extra, wrong shape or dtype)."""
+    """Arrays given to a graph do not match it (missing, extra, wrong shape or dtype).
+    `argument` is the array's name, so the CLI can name the file it came from."""
+
+    def __init__(self, message: str, *, where: str | None = None, argument: str | None = None):
+        super().__init__(message, where=where)
+        self.argument = argument
 
 
 class ExecutionError(SymcliError):

@@ -20,6 +20,30 @@ from .ops.registry import ComputeContext, silenced
 from .signature import argument_nodes, aux_nodes, list_outputs, resolve
 
 
+def _gradient_flows(graph: Graph, r: Any, wrt: Sequence[str], wrt_internal: Sequence[str],
+                    heads: Sequence[Entry]) -> list[bool]:
+    """Per node: does the backward pass run its gradient? MXNet's backward graph keeps a node's
+    gradient only when a seeded head depends on the node and the gradient of some `wrt` name is
+    computed through it, i.e. a `wrt` variable (or internal output) feeds one of its differentiable
+    inputs through differentiable ops (BlockGrad and other zero-gradient ops cut the path)."""
+    from .ops.registry import NOT_DIFFERENTIABLE, ZERO_GRADIENT
+    from .signature import find_entry
+    below_head = graph.reachable(n for n, _ in heads)
+    var_index = {graph.nodes[i].name: i for i in graph.variable_indices}
+    sources = {var_index[n] for n in wrt if n in var_index and n not in wrt_internal}
+    sources.update(find_entry(graph, n)[0] for n in wrt_internal)
+    flows = [False] * len(graph.nodes)
+    for i, node in enumerate(graph.nodes):  # topological order
+        op = r.ops[i]
+        if node.is_variable or op is None or op.grad in (NOT_DIFFERENTIABLE, ZERO_GRADIENT):
+            continue
+        names = op.input_names(r.params[i])
+        flows[i] = below_head[i] and any(
+            (s in sources or flows[s]) for slot, (s, _) in enumerate(node.inputs)
+            if slot >= len(names) or names[slot] not in op.nondiff_inputs)
+    return flows
+
+
 @dataclass
 class Step:
     node: int
@@ -192,6 +216,10 @@ class Executor:
         for i in bwd_nodes:
             keep.update(e for e in joint.nodes[i].inputs if forward_set[e[0]])
         updaters = [i for i in fwd_nodes if jr.ops[i].update_aux is not None]
+        if updaters:  # as in MXNet, only ops whose backward runs update their auxiliary states
+            seeded = nfwd if self._seeded_heads is None else self._seeded_heads
+            flows = _gradient_flows(joint, jr, wrt, self._wrt_internal, fwd_heads[:seeded])
+            updaters = [i for i in updaters if flows[i]]
         for i in updaters:
             keep.update(joint.nodes[i].inputs)
             keep.update((i, k) for k in range(jr.num_outputs[i]))
@@ -339,11 +367,12 @@ class Executor:
             else:
                 buf[...] = value
         if self._trained:
-            for step, op in self._updaters:
-                new = op.update_aux(ctx, step.params, [slots[s] for s in step.inputs],
-                                    [slots[s] for s in step.outputs])
-                for index, value in new.items():
-                    slots[step.inputs[index]][...] = value
+            with silenced(xp):  # as for the kernels: inf/NaN statistics are MXNet's, not warnings
+                for step, op in self._updaters:
+                    new = op.update_aux(ctx, step.params, [slots[s] for s in step.inputs],
+                                        [slots[s] for s in step.outputs])
+                    for index, value in new.items():
+                        slots[step.inputs[index]][...] = value
 
     def _head_grads(self, out_grads: Any) -> list[Any]:
         n = len(self.output_names)

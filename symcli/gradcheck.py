@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .autodiff import build
+from .errors import BindError
 from .executor import Executor
 from .graph import Graph
 from .signature import argument_nodes
@@ -32,6 +33,13 @@ def check(graph: Graph, args: dict[str, np.ndarray], aux: dict[str, np.ndarray],
     names = [graph.nodes[i].name for i in argument_nodes(graph)]
     if wrt is None:
         wrt = [n for n in names if args[n].dtype.kind == "f"]
+    for name in wrt:
+        if name not in names:
+            raise BindError(f"--wrt '{name}' is not an argument of the graph (gradcheck perturbs "
+                            "arguments only)")
+        if args[name].dtype.kind != "f":
+            raise BindError(f"--wrt '{name}' has dtype {args[name].dtype.name}; finite differences "
+                            "need a floating argument", argument=name)
     ex = Executor.bind(graph, "cpu", args, aux_states=aux)
     outs = ex.forward()
     heads = [rng.standard_normal(np.shape(o)) for o in outs]

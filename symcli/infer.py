@@ -70,7 +70,7 @@ def _run(graph: Graph, known: dict[int, Any], kind: str) -> Inferred:
                 new_ins, new_outs = rule_of(op)(p, list(ins), list(outs))
             except ShapeError as exc:
                 raise ShapeError(f"{where}: {exc}") from None
-            except (ValueError, ZeroDivisionError, IndexError, TypeError, AttrParseError) as exc:
+            except (ValueError, ArithmeticError, IndexError, TypeError, AttrParseError) as exc:
                 shapes = ", ".join(str(tuple(v)) if v is not None else "?" for v in ins)
                 raise ShapeError(f"{where}: {exc} (input {kind}s: {shapes})") from None
             for slot, ((s, k), v) in enumerate(zip(node.inputs, new_ins)):

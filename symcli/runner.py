@@ -13,7 +13,7 @@ import numpy as np
 from .codec import limits
 from .context import to_numpy
 from .dtypes import is_floating
-from .errors import BindError, LimitError, ShapeError
+from .errors import BindError, ExecutionError, LimitError, ShapeError, node_label
 from .executor import Executor
 from .graph import Graph
 from .infer import infer_dtypes, infer_shapes
@@ -59,7 +59,7 @@ def check_arrays(graph: Graph, given: dict[str, np.ndarray]) -> None:
             if expected is not None and expected != facts[name]:
                 show = _shape_text if kind == "shape" else str
                 raise BindError(f"argument '{name}': expected {kind} {show(expected)}, "
-                                f"given {show(facts[name])}") from None
+                                f"given {show(facts[name])}", argument=name) from None
         raise BindError(str(error)) from None
 
 
@@ -77,7 +77,12 @@ def check_memory(graph: Graph, given: dict[str, np.ndarray], max_memory: int) ->
                 raise LimitError(f"node {i} '{graph.nodes[i].name}': rank {len(shape)} exceeds the "
                                  f"limit of {limits.MAX_RANK}")
             dt = inf_t.values[i][k] or "float32"
-            nbytes = int(np.prod(shape, dtype=object)) * np.dtype(dt).itemsize
+            try:
+                itemsize = np.dtype(dt).itemsize
+            except TypeError:  # bfloat16: MXNet has it, numpy does not
+                raise ExecutionError(f"{node_label(i, graph.nodes[i].name, graph.nodes[i].op)}: dtype {dt} "
+                                     "is not supported (numpy has no such type)") from None
+            nbytes = int(np.prod(shape, dtype=object)) * itemsize
             total += nbytes
             if nbytes > worst[1]:
                 worst = (graph.nodes[i].name, nbytes)
@@ -105,7 +110,7 @@ def _check_declared_dtypes(graph: Graph, given: dict[str, np.ndarray]) -> None:
         actual = given[node.name].dtype.name
         if declared is not None and declared != actual:
             raise BindError(f"argument '{node.name}': expected dtype {declared} (declared by "
-                            f"__dtype__), given {actual}")
+                            f"__dtype__), given {actual}", argument=node.name)
 
 
 def bind_inputs(graph: Graph, arrays: Mapping[str, np.ndarray], *, dtype: str | None = None,
@@ -126,7 +131,7 @@ def bind_inputs(graph: Graph, arrays: Mapping[str, np.ndarray], *, dtype: str | 
                 warn(f"ignoring '{name}', which names no argument or auxiliary state")
         else:
             raise BindError(f"'{name}' names no argument or auxiliary state of the graph "
-                            f"(arguments: {', '.join(arg_names)})")
+                            f"(arguments: {', '.join(arg_names)})", argument=name)
     if dtype is None:
         _check_declared_dtypes(graph, {**args, **aux})
     else:
@@ -184,7 +189,7 @@ def run(graph: Graph, args: dict, aux: dict, *, ctx: Any = "cpu", is_train: bool
             unknown = [k for k in head_grads if k not in out_names]
             if unknown:
                 raise BindError(f"head gradient '{unknown[0]}' names no output "
-                                f"(outputs: {', '.join(out_names)})")
+                                f"(outputs: {', '.join(out_names)})", argument=f"head_grad/{unknown[0]}")
     ex = Executor.bind(run_graph, ctx, args, grads_buf if grads_buf else None, reqs, aux,
                        wrt_internal=internal_wrt, check_numerics=check_numerics,
                        seeded_heads=len(graph.heads))
@@ -200,6 +205,10 @@ def run(graph: Graph, args: dict, aux: dict, *, ctx: Any = "cpu", is_train: bool
         for k, name in enumerate(out_names):
             if head_grads and name in head_grads:
                 hg[k] = head_grads[name]
+                if tuple(np.shape(hg[k])) != tuple(results[name].shape):
+                    raise BindError(f"head gradient for '{name}' has shape {_shape_text(np.shape(hg[k]))}, "
+                                    f"the output has {_shape_text(results[name].shape)}",
+                                    argument=f"head_grad/{name}")
         ex.backward(hg)
         for name in arg_names:
             if reqs.get(name, "null") != "null":

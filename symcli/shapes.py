@@ -30,6 +30,5 @@ def shape_report(graph: Graph, shapes: Mapping[str, Any], dtypes: Mapping[str, A
     outs = {}
     for name, head in zip(list_outputs(graph), graph.heads):
         outs[name] = info(head)
-    unknown = [n for n, v in args.items() if v["shape"] is None] + \
-        [n for n, v in auxs.items() if v["shape"] is None]
+    unknown = [n for n, v in args.items() if v["shape"] is None]  # arguments only, as cli.md says
     return {"arguments": args, "outputs": outs, "auxiliary_states": auxs, "unknown": unknown}

@@ -27,7 +27,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "..", "shared", "conformance"))
 import run_eval  # noqa: E402
 
-OUT = os.path.join(ROOT, ".extra_cases")
+OUT = os.environ.get("EXTRA_CASES_DIR", os.path.join(ROOT, ".extra_cases"))
 MXNET_SRC = "/work/.mirror/apache+mxnet/repo"  # a git mirror of apache/mxnet (tag 1.9.0 is read)
 
 # name: (input size, batch, variants, seed). Sizes: the smallest each accepts, or more where the
@@ -36,27 +36,29 @@ MODELS = {
     "resnet34_v1": (64, 2, ("infer", "train_grad", "train_f32"), 3401),
     "resnet50_v1": (64, 2, ("infer", "train_grad", "train_f32"), 5001),
     "resnet18_v2": (64, 2, ("infer", "train_grad", "train_f32"), 1802),
-    "resnet101_v1": (64, 1, ("infer", "train_grad"), 10101),
+    "resnet101_v1": (64, 2, ("infer", "train_grad", "train_f32"), 10101),
     "resnet101_v2": (64, 1, ("infer", "train_grad"), 10102),
-    "resnet152_v1": (64, 1, ("infer", "train_grad"), 15201),
+    "resnet152_v1": (64, 2, ("infer", "train_grad"), 15201),
     "vgg13": (32, 2, ("infer", "train_grad"), 1300),
     "vgg16_bn": (32, 2, ("infer", "train_grad", "train_f32"), 1601),
     "vgg13_bn": (33, 1, ("infer", "train_grad"), 1301),
-    "vgg19": (32, 1, ("infer", "train_grad"), 1900),
-    "squeezenet1.0": (213, 1, ("infer", "train_grad"), 1000),
+    "vgg19": (32, 1, ("infer", "train_grad", "train_f32"), 1900),
+    "squeezenet1.0": (213, 1, ("infer", "train_grad", "train_f32"), 1000),
     "squeezenet1.1": (224, 2, ("infer", "train_grad"), 1107),
     "mobilenet1.0": (64, 2, ("infer", "train_grad", "train_f32"), 2510),
     "mobilenet0.5": (64, 1, ("infer", "train_grad", "train_f32"), 2505),
     "mobilenet0.75": (96, 1, ("infer", "train_grad"), 2575),
     "mobilenetv2_1.0": (64, 2, ("infer", "train_grad", "train_f32"), 2610),
     "mobilenetv2_0.5": (64, 1, ("infer", "train_grad", "train_f32"), 2605),
-    "mobilenetv2_0.75": (96, 2, ("infer", "train_grad"), 2675),
-    "densenet169": (221, 1, ("infer", "train_grad"), 1690),
+    "mobilenetv2_0.75": (96, 2, ("infer", "train_grad", "train_f32"), 2675),
+    "densenet169": (221, 1, ("infer", "train_grad", "train_f32"), 1690),
     "densenet121": (221, 1, ("train_f32",), 1215),
     "densenet161": (221, 1, ("infer",), 1610),
     "inceptionv3": (299, 1, ("train_f32",), 3009),
     "alexnet": (63, 2, ("train_f32",), 2004),
 }
+# (no __train_f32 for resnet152_v1 / resnet101_v2: their float32 train outputs differ from the
+# float64 ones by ~3e-3 in MXNet itself, more than the suite's float32 tolerance)
 BIG_INPUT = 3 * 100 * 100  # no grad:data for inputs larger than this (as the public suite)
 
 
@@ -345,9 +347,12 @@ def real_cases(cid_prefix: str, text: str, source: str, data_shape, seed: int, l
                                            "rtol": 1e-4, "atol": atol}},
                        {**files, "expected.npz": expected})
         else:
-            f64 = variant == "train_grad"
+            f64 = variant.startswith("train_grad")
             dtype = "float64" if f64 else "float32"
             names = wrt or [a for a in args if a != label and not (extra_inputs and a in extra_inputs)]
+            if variant == "train_grad_partial":  # a backward that reaches only the last BatchNorm
+                names = [a for a in args if a.endswith("_beta")][-1:] + \
+                    [a for a in args if a.endswith("_weight")][-1:]
             ex = bind(sym, inputs, weights, dtype, names)
             out = ex.forward(is_train=True)
             ex.backward()
@@ -397,7 +402,8 @@ def legacy_variant(doc: dict, *, drop_bn_aux=True, drop_weights=(), hidden=True,
         attrs = dict(node.get("attrs", {}))
         new = {"op": node["op"]}
         if key == "param":
-            params = {k: v for k, v in attrs.items() if not k.startswith("__")} if node["op"] != "null" else {}
+            is_op = node["op"] != "null"
+            params = {k: v for k, v in attrs.items() if is_op and not k.startswith("__")}
             other = {k: v for k, v in attrs.items() if k not in params}
             other = {k: v for k, v in other.items() if k not in ("__dtype__", "__storage_type__")}
             new["param"] = params
@@ -479,7 +485,7 @@ def make_real(only=None) -> None:
             "param/attr, 2-element entries, no version, 3-input BatchNorm, hidden keys"
         real_cases(cid, text, f"a LeNet-like net written by MXNet 1.9.1 and rewritten in a legacy "
                    f"layout ({how})", (2, 1, 12, 12), 900 + len(cid), "softmax_label",
-                   ("infer", "train_grad", "train_f32", "infer_shape"), only=only)
+                   ("infer", "train_grad", "train_f32", "infer_shape", "train_grad_partial"), only=only)
 
 
 def main() -> None:

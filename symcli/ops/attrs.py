@@ -131,16 +131,24 @@ def Int(lo: int | None = None, hi: int | None = None) -> AttrType:
     return AttrType("int", parse_int, check)
 
 
-def Float(lo: float | None = None) -> AttrType:
+def Float(lo: float | None = None, hi: float | None = None) -> AttrType:
+    """A float; with both bounds, MXNet's set_range (NaN is out of range too)."""
     def check(v: float) -> str | None:
+        if hi is not None and not lo <= v <= hi:
+            return f"value {v} exceeds bound [{lo:g},{hi:g}]"
         return f"value {v} should be greater equal to {lo}" if lo is not None and v < lo else None
     return AttrType("float", parse_float, check)
 
 
 def Optional(inner: AttrType) -> AttrType:
-    """`None` (exact case) or a value of `inner`."""
+    """`None` (exact case) or a value of `inner`. MXNet reads optional numbers with a C++ stream,
+    which takes no `nan` or `inf`, unlike its plain float fields."""
     def parse(text: str) -> Any:
-        return None if text == "None" else inner(text)
+        if text == "None":
+            return None
+        if inner.name == "float" and text.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise AttrParseError(f"expect float or None but value='{text}'")
+        return inner(text)
     return AttrType(f"{inner.name} or None", parse)
 
 

@@ -328,6 +328,8 @@ def _where(ctx, p, cond, x, y):
 
 def _where_rule(p, in_shapes, out_shapes):
     cond, x, y = in_shapes
+    if cond is None:  # MXNet decides nothing until the condition's shape is known
+        return in_shapes, out_shapes
     (x, y), outs = same_shape(p, [x, y], out_shapes)
     if cond is not None and x is not None and tuple(cond) != tuple(x):
         if len(cond) != 1 or cond[0] != x[0]:

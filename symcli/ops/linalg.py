@@ -327,10 +327,10 @@ def _fc_batched(ctx, p, arrays, flags):
 def _fc_rule(p, in_shapes, out_shapes):
     data = in_shapes[0]
     ins = list(in_shapes)
+    if data is None:  # MXNet infers nothing, not even the bias, until the data is known
+        return ins, out_shapes
     if not p.no_bias:
         ins[2] = (p.num_hidden,)
-    if data is None:
-        return ins, out_shapes
     if p.flatten:
         features = _prod(data[1:]) if len(data) > 1 else 1
         out = (data[0], p.num_hidden)

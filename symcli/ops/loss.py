@@ -45,7 +45,7 @@ _SO_ATTRS = (
     Attr("preserve_shape", Bool, False),
     Attr("normalization", Enum("null", "batch", "valid"), "null"),
     Attr("out_grad", Bool, False),
-    Attr("smooth_alpha", Float(), 0.0),
+    Attr("smooth_alpha", Float(0.0, 1.0), 0.0),
 )
 _SO_NAMES = tuple(a.name for a in _SO_ATTRS)
 
@@ -176,7 +176,7 @@ def _so_label_batched(kernel):
 
 
 def _softmax_output_shape(p, in_shapes, out_shapes):
-    data = in_shapes[0] if in_shapes[0] is not None else out_shapes[0]
+    data = in_shapes[0]  # as in MXNet, nothing is inferred back from the output
     if data is None:
         return in_shapes, out_shapes
     data = tuple(data)
@@ -284,7 +284,7 @@ _REG_KINDS = {"LinearRegressionOutput": "linear", "LogisticRegressionOutput": "l
 
 
 def _regression_shape(p, in_shapes, out_shapes):
-    data = in_shapes[0] if in_shapes[0] is not None else out_shapes[0]
+    data = in_shapes[0]  # as in MXNet, nothing is inferred back from the output
     if data is None:
         return in_shapes, out_shapes
     data = tuple(data)
@@ -431,7 +431,9 @@ def _make_loss_grad(ctx, p, data):
         count = int((data > dtype.type(p.valid_thresh)).sum())
         value = dtype.type(_F32(p.grad_scale)) / dtype.type(max(count, 1))
     elif p.normalization == "batch":
-        value = dtype.type(_F32(p.grad_scale) / _F32(data.shape[0] if data.ndim else 1))
+        # MXNet divides by the rows of the data's 2-D view (prod(shape[:-1]), shape[-1]): 1 for 1-D
+        rows = int(np.prod(data.shape[:-1])) if data.ndim > 1 else 1
+        value = dtype.type(_F32(p.grad_scale) / _F32(rows))
     else:
         value = dtype.type(_F32(p.grad_scale))
     return xp.full(data.shape, value, dtype=dtype)

@@ -186,7 +186,7 @@ def _bn_compute(legacy: bool):
 
 
 def _bn_shape(p, in_shapes, out_shapes):
-    data = in_shapes[0] if in_shapes[0] is not None else out_shapes[0]
+    data = in_shapes[0]  # as in MXNet, nothing is inferred back from the output
     if data is None:
         return in_shapes, out_shapes
     axis = _bn_axis(p, len(data))
@@ -380,7 +380,7 @@ def _moments_grad(gamma_axis_of):
 
 def _stats_shape(stat_shape_of, gamma_axis_of, names):
     def rule(p, in_shapes, out_shapes):
-        data = in_shapes[0] if in_shapes[0] is not None else out_shapes[0]
+        data = in_shapes[0]  # as in MXNet, nothing is inferred back from the output
         if data is None:
             return in_shapes, out_shapes
         axis = gamma_axis_of(p) % len(data)
@@ -456,7 +456,7 @@ def _l2_norm(ctx, p, x):
 
 
 def _l2_shape(p, in_shapes, out_shapes):
-    data = in_shapes[0] if in_shapes[0] is not None else out_shapes[0]
+    data = in_shapes[0]  # as in MXNet, nothing is inferred back from the output
     if data is None:
         return in_shapes, out_shapes
     if p.mode != "instance" and len(data) < (2 if p.mode == "channel" else 3):
@@ -631,7 +631,7 @@ def _leaky_inputs(p):
 
 
 def _leaky_shape(p, in_shapes, out_shapes):
-    data = in_shapes[0] if in_shapes[0] is not None else out_shapes[0]
+    data = in_shapes[0]  # as in MXNet, nothing is inferred back from the output
     if data is None:
         return in_shapes, out_shapes
     ins = [_fill(in_shapes[0], data, "data")]
@@ -719,7 +719,7 @@ def _dropout(ctx, p, x):
 
 
 def _dropout_shape(p, in_shapes, out_shapes):
-    data = in_shapes[0] if in_shapes[0] is not None else out_shapes[0]
+    data = in_shapes[0]  # as in MXNet, nothing is inferred back from the output
     if data is None:
         return in_shapes, out_shapes
     return [_fill(in_shapes[0], data, "data")], [_fill(out_shapes[0], data, "output"),
@@ -728,7 +728,7 @@ def _dropout_shape(p, in_shapes, out_shapes):
 
 register(OpDef(
     name="Dropout",
-    attrs=(Attr("p", Float(), 0.5), Attr("mode", Enum("always", "training"), "training"),
+    attrs=(Attr("p", Float(0.0, 1.0), 0.5), Attr("mode", Enum("always", "training"), "training"),
            Attr("axes", Shape, ()), Attr("cudnn_off", Optional(Bool), False)),
     num_outputs=2, num_visible=1, output_names=("output", "mask"),
     compute=_dropout, infer_shape=_dropout_shape,

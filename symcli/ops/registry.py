@@ -171,9 +171,20 @@ class OpDef:
         return self.grad is not NOT_DIFFERENTIABLE
 
 
+COUNT_ATTRS = ("num_args", "num_outputs")  # MXNet's names for input and output counts
+
+
 @lru_cache(maxsize=4096)
 def _parse_cached(op: OpDef, items: tuple[tuple[str, str], ...]) -> Params:
-    return parse_attrs(op.attrs, dict(items), strict=op.strict_attrs)
+    p = parse_attrs(op.attrs, dict(items), strict=op.strict_attrs)
+    # a count from a file sizes lists of names before any input is looked at: bound it first
+    from ..codec.limits import MAX_INPUTS
+    for name in {*COUNT_ATTRS, op.variadic} - {None}:
+        value = p.get(name)
+        if isinstance(value, int) and value > MAX_INPUTS:
+            raise AttrParseError(f"Invalid Parameter format for {name}: {value} exceeds the limit of "
+                                 f"{MAX_INPUTS}")
+    return p
 
 
 _REGISTRY: dict[str, OpDef] = {}

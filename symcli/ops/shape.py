@@ -574,7 +574,8 @@ register(OpDef(
 
 
 def _stack_rule(p, in_shapes, out_shapes):
-    """Every input has one shape; the output inserts `num_args` at `axis`."""
+    """Every input has one shape; the output inserts `num_args` at `axis`. As in MXNet, the
+    inputs are checked against each other but never filled in (from each other or the output)."""
     base = None
     for s in in_shapes:
         if s is not None:
@@ -584,13 +585,12 @@ def _stack_rule(p, in_shapes, out_shapes):
         a = _axis(p.axis, len(out))
         if out[a] and out[a] != p.num_args:
             raise ValueError(f"stack: output {fmt(out)} has {out[a]} along axis {a}, not {p.num_args}")
-        from_out = tuple(out[:a]) + tuple(out[a + 1:])
-        base = from_out if base is None else _emit(base, from_out)
+        if base is not None:
+            _emit(base, tuple(out[:a]) + tuple(out[a + 1:]))
     if base is None:
         return in_shapes, out_shapes
     a = _axis(p.axis, len(base) + 1)
-    return ([_emit(s, base) for s in in_shapes],
-            [_emit(out, tuple(base[:a]) + (p.num_args,) + tuple(base[a:]))])
+    return in_shapes, [_emit(out, tuple(base[:a]) + (p.num_args,) + tuple(base[a:]))]
 
 
 def _stack_batched(ctx, p, arrays, flags):
@@ -615,8 +615,11 @@ register(OpDef(
 
 
 def _split_rule(p, in_shapes, out_shapes):
-    """MXNet's SliceChannel inference, including the input computed back from an output."""
+    """MXNet's SliceChannel inference, including the input computed back from an output once
+    its rank is known (an unknown input stays unknown)."""
     n, data = p.num_outputs, in_shapes[0]
+    if data is None:
+        return in_shapes, out_shapes
     outs = list(out_shapes)
     if data is not None:
         a = _axis(p.axis, len(data))

@@ -5,6 +5,7 @@ helpers below, each with its own gradient rule, so Hessians through a softmax wo
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .attrs import Attr, Bool, Enum, Float, Int, Optional
@@ -234,8 +235,10 @@ def _uses_length(p) -> bool:
     return bool(p.use_length)
 
 
-def _softmax_shape(p, in_shapes, out_shapes, use_length=None):
-    data = in_shapes[0] if in_shapes[0] is not None else out_shapes[0]
+def _softmax_shape(p, in_shapes, out_shapes, use_length=None, from_output=True):
+    # MXNet's softmax (SoftmaxOpShape) infers no data shape from its output; log_softmax and
+    # softmin (ElemwiseShape) do
+    data = in_shapes[0] if in_shapes[0] is not None or not from_output else out_shapes[0]
     if data is None:
         return in_shapes, out_shapes
     ins = list(in_shapes)
@@ -348,7 +351,8 @@ for _name, _grad in (("softmax", _softmax_grad), ("log_softmax", _log_softmax_gr
                      ("softmin", _softmin_grad)):
     register(OpDef(
         name=_name, attrs=_SOFTMAX_ATTRS, inputs=_softmax_inputs, nondiff_inputs=("length",),
-        compute=_softmax_kernel(_name), infer_shape=_softmax_shape, infer_dtype=_softmax_dtype,
+        compute=_softmax_kernel(_name), infer_dtype=_softmax_dtype,
+        infer_shape=functools.partial(_softmax_shape, from_output=_name != "softmax"),
         grad=_grad, doc=f"{_name} along `axis` of data/temperature; `length` masks positions.",
         batching=_softmax_batched(_name),
         samples=_SOFTMAX_SAMPLES,

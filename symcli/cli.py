@@ -227,11 +227,12 @@ def _parse_bytes(text: str | None) -> int:
     units = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4}
     t = text.strip().upper().rstrip("B")
     try:
-        if t and t[-1] in units:
-            return int(float(t[:-1]) * units[t[-1]])
-        return int(t)
-    except ValueError:
-        raise click.BadParameter(f"'{text}' is not a size like 4G or 512M") from None
+        size = int(float(t[:-1]) * units[t[-1]]) if t and t[-1] in units else int(t)
+    except (ValueError, OverflowError):
+        raise click.BadParameter(f"'{text}' is not a size like 4G or 512M", param_hint="--max-memory") from None
+    if size <= 0:
+        raise click.BadParameter(f"'{text}' is not a positive size", param_hint="--max-memory")
+    return size
 
 
 def _count(n: int, noun: str) -> str:
@@ -296,11 +297,19 @@ def infer_shape_cmd(graph_file: str, shapes, inputs, dtypes, as_json: bool, part
     graph = _load_graph(graph_file)
     given_shapes: dict = {}
     given_types: dict = {}
+    origins: dict = {}
     for path in inputs:
         args, aux = split_params(_read_array_file(path))
         for name, arr in {**args, **aux}.items():
             given_shapes[name] = tuple(arr.shape)
             given_types[name] = arr.dtype.name
+            origins[name] = path
+    variables = [graph.nodes[i].name for i in graph.variable_indices]
+    for name in [*given_shapes, *option_shapes, *option_types]:
+        if name not in variables:
+            from .errors import BindError
+            raise BindError(f"'{name}' names no argument or auxiliary state of the graph "
+                            f"(arguments: {', '.join(variables)})", where=origins.get(name, graph_file))
     report = shape_report(graph, {**given_shapes, **option_shapes}, {**given_types, **option_types})
     if as_json:
         click.echo(json.dumps(report))

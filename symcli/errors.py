@@ -11,13 +11,13 @@ class SymcliError(Exception):
 
     def __init__(self, message: str, *, where: str | None = None):
         self.where = where
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(f"{where or repr(where)}: {message}" if where is not None else message)
 
     def located(self, where: str) -> "SymcliError":
         """Prefix the message with a file name, unless it already names a location."""
         if self.where is None:
             self.where = where
-            self.args = (f"{where}: {self.args[0]}",)
+            self.args = (f"{where or repr(where)}: {self.args[0]}",)  # an empty path shows as ''
         return self
 
 

@@ -362,6 +362,9 @@ class Executor:
                 self.internal_grads[name] = _wrap(value)
                 continue
             buf = self.grad_dict[name]
+            if tuple(value.shape) != tuple(buf.shape):  # an operator's gradient disagrees with its shape rule
+                raise ExecutionError(f"the gradient of '{name}' has shape {tuple(value.shape)}, the argument "
+                                     f"has {tuple(buf.shape)} (inconsistent operator attributes?)")
             if self.grad_req[name] == "add":
                 buf += value
             else:

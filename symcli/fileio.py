@@ -39,6 +39,8 @@ def write_atomic(path: str, data: bytes) -> None:
     if path == "-":
         _write_stdout(data)
         return
+    if not path:
+        raise SymcliError("the output path is empty", where=path)
     target = os.path.abspath(path)
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):

@@ -11,10 +11,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from .autodiff import build
-from .errors import BindError
+from .errors import BindError, GraphError, node_label
 from .executor import Executor
 from .graph import Graph
-from .signature import argument_nodes
+from .signature import argument_nodes, resolve
 
 
 def _objective(graph: Graph, args: dict, aux: dict, heads: list[np.ndarray]):
@@ -31,6 +31,12 @@ def check(graph: Graph, args: dict[str, np.ndarray], aux: dict[str, np.ndarray],
           atol: float = 1e-6, seed: int = 0) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
     names = [graph.nodes[i].name for i in argument_nodes(graph)]
+    ops = resolve(graph).ops
+    for n, _ in graph.heads:
+        if ops[n] is not None and ops[n].is_loss:  # FAIL would wrongly blame the gradient
+            raise GraphError(f"{node_label(n, graph.nodes[n].name, graph.nodes[n].op)}: a loss output's "
+                             "gradient is not the derivative of its value (it ignores head gradients), "
+                             "so finite differences cannot check it")
     if wrt is None:
         wrt = [n for n in names if args[n].dtype.kind == "f"]
     for name in wrt:

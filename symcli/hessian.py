@@ -57,9 +57,15 @@ def hessian(graph: Graph, args: dict[str, np.ndarray], aux: dict[str, np.ndarray
     if len(graph.heads) != 1:
         raise GraphError(f"hessian needs a graph with one output, this one has {len(graph.heads)}")
     arg_names = [graph.nodes[i].name for i in argument_nodes(graph)]
+    wrt = list(dict.fromkeys(wrt))  # a name given twice is one block
+    if not wrt:
+        raise BindError("--wrt names no argument")
     for name in wrt:
         if name not in arg_names:
             raise BindError(f"--wrt '{name}' is not an argument of the graph")
+        if name in args and np.asarray(args[name]).dtype.kind != "f":
+            raise BindError(f"--wrt '{name}' has dtype {np.asarray(args[name]).dtype.name}; a Hessian "
+                            "needs a floating argument", argument=name)
     ex0 = Executor.bind(graph, ctx, args, aux_states=aux)
     out = ex0.forward()[0]
     if int(np.prod(out.shape)) != 1:

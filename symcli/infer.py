@@ -71,7 +71,8 @@ def _run(graph: Graph, known: dict[int, Any], kind: str) -> Inferred:
             except ShapeError as exc:
                 raise ShapeError(f"{where}: {exc}") from None
             except (ValueError, ArithmeticError, IndexError, TypeError, AttrParseError) as exc:
-                shapes = ", ".join(str(tuple(v)) if v is not None else "?" for v in ins)
+                shapes = ", ".join("?" if v is None else str(tuple(v)) if kind == "shape" else str(v)
+                                   for v in ins)
                 raise ShapeError(f"{where}: {exc} (input {kind}s: {shapes})") from None
             for slot, ((s, k), v) in enumerate(zip(node.inputs, new_ins)):
                 merged = _merge(values[s][k], v, f"input {slot}", where, kind)

@@ -1052,8 +1052,7 @@ def shape_case(cid: str, out, shapes: dict, types: dict | None = None, partial: 
         argsj = {n: entry(s, t) for n, s, t in zip(out.list_arguments(), arg_s, arg_t) if known(s)}
         outsj = {n: entry(s, t) for n, s, t in zip(out.list_outputs(), out_s, out_t) if known(s)}
         auxj = {n: entry(s, t) for n, s, t in zip(out.list_auxiliary_states(), aux_s, aux_t) if known(s)}
-        unknown = [n for n, s in zip(out.list_arguments(), arg_s) if not known(s)]
-        unknown += [n for n, s in zip(out.list_auxiliary_states(), aux_s) if not known(s)]
+        unknown = [n for n, s in zip(out.list_arguments(), arg_s) if not known(s)]  # arguments only (cli.md)
         expect = {"exit": 0, "json_stdout": {"arguments": argsj, "outputs": outsj, "auxiliary_states": auxj,
                                              "unknown": unknown}}
     path = G.folder("shapes", cid)
@@ -1849,6 +1848,156 @@ def gen_grad_graphs():
     grad_graph_case("grad1_leaky_elu", sym.LeakyReLU(x, act_type="elu"), {"x": X}, ["x"], "elu", low=-2, high=2)
 
 
+def gen_hessian_params():
+    """hessian with weights from a .params file (the runner writes them) and two --wrt names."""
+    cid = "hessian_params_file"
+    if not G.wanted("higher", cid):
+        return
+    sys.path.insert(0, os.path.join(HERE, "..", "..", "shared", "conformance"))
+    import run_eval  # noqa: E402
+    out = sym.sum(sym.tanh(sym.FullyConnected(x, num_hidden=3, name="fc")) * y)
+    pspec = [["fc_weight", [3, 4], "float64", "he"], ["fc_bias", [3], "float64", "bias"]]
+    weights = run_eval.make_weights(21, pspec)
+    vals = {"x": rng_for(cid).uniform(-1, 1, (2, 4)), "y": rng_for(cid + "y").uniform(-1, 1, (2, 3)), **weights}
+    names = ["x", "fc_bias"]
+    expected = {}
+    for i, va in enumerate(names):
+        n = vals[va].size
+        cols = {nb: np.zeros((n,) + vals[nb].shape) for nb in names[i:]}
+        for j in range(n):
+            e = np.zeros(n)
+            e[j] = 1.0
+            r = fd_checked(out, vals, {va: e.reshape(vals[va].shape)}, names[i:])
+            for nb in names[i:]:
+                cols[nb][j] = r[nb]
+        expected[f"hessian:{va}"] = cols[va].reshape(vals[va].shape * 2)
+        for nb in names[i + 1:]:
+            expected[f"hessian:{va}:{nb}"] = cols[nb].reshape(vals[va].shape + vals[nb].shape)
+    path = G.folder("higher", cid)
+    case = {"description": "full Hessian blocks w.r.t. x and fc_bias of sum(tanh(FC(x))*y), weights from a .params "
+                           "file (finite differences of MXNet's float64 gradient)",
+            "params": {"seed": 21, "out": "{tmp}/w.params", "arrays": pspec},
+            "steps": [["hessian", "{case}/graph.json", "--inputs", "{case}/inputs.npz", "--params", "{tmp}/w.params",
+                       "--wrt", "x,fc_bias", "-o", "{tmp}/out.npz"]],
+            "expect": {"exit": 0, "npz": {"file": "{tmp}/out.npz", "expected": "expected.npz",
+                                          "rtol": HIGHER_TOL[0], "atol": HIGHER_TOL[1]}}}
+    G.write(path, case, out.tojson(), {"inputs.npz": {"x": vals["x"], "y": vals["y"]}, "expected.npz": expected})
+
+
+def gen_fuzz(n_each: int = 12):
+    """Seeded random attribute combinations for the attribute-heavy operators (MXNet decides what is
+    valid: a combination it rejects is skipped)."""
+    r = np.random.default_rng(1234)
+
+    def axes_subset(ndim):
+        k = int(r.integers(1, ndim + 1))
+        chosen = sorted(r.choice(ndim, size=k, replace=False).tolist())
+        return tuple(a - ndim if r.random() < 0.4 else a for a in chosen)
+
+    X4 = (2, 3, 4, 5)
+    for i in range(n_each):
+        attrs = {"axis": axes_subset(4), "keepdims": bool(r.random() < 0.5), "exclude": bool(r.random() < 0.3)}
+        name = ["sum", "mean", "max", "min", "prod", "nansum"][i % 6]
+        lo, hi = (0.7, 1.3) if name == "prod" else (-1, 1)
+        vals = distinct(X4, f"fz{i}") if name in ("max", "min") else X4
+        ops_case(f"fuzz__{name}_{i}", getattr(sym, name)(x, name="r", **attrs), {"x": vals}, "x",
+                 f"{name}(x, {attrs}) on {X4}", low=lo, high=hi)
+        perm = tuple(r.permutation(4).tolist())
+        ops_case(f"fuzz__transpose_{i}", sym.transpose(x, axes=perm, name="t"), {"x": X4}, "x", f"transpose {perm}")
+        shp = (4, 5, 6)
+        begin, end, step = [], [], []
+        for d in shp:
+            st = int(r.choice([1, 2, -1, -2, 3])) if r.random() < 0.7 else None
+            b = int(r.integers(-d, d)) if r.random() < 0.7 else None
+            e = int(r.integers(-d, d + 1)) if r.random() < 0.7 else None
+            begin.append(b)
+            end.append(e)
+            step.append(st)
+        kw = {"begin": tuple(begin), "end": tuple(end), "step": tuple(step)}
+        ops_case(f"fuzz__slice_{i}", sym.slice(x, name="sl", **kw), {"x": shp}, "x", f"slice {shp} {kw}")
+        reps = tuple(int(v) for v in r.integers(1, 3, size=int(r.integers(1, 4))))
+        ops_case(f"fuzz__tile_{i}", sym.tile(x, reps=reps, name="tl"), {"x": (2, 3)}, "x", f"tile (2, 3) reps={reps}")
+        k = int(r.integers(1, 4))
+        ax = int(r.integers(-3, 3))
+        ret = ["value", "both", "indices", "mask"][i % 4]
+        asc = bool(r.random() < 0.5)
+        ops_case(f"fuzz__topk_{i}", sym.topk(x, k=k, axis=ax, ret_typ=ret, is_ascend=asc, name="tk"),
+                 {"x": distinct((3, 4, 5), f"tk{i}")}, "x" if ret in ("value", "both") else (),
+                 f"topk k={k} axis={ax} ret_typ={ret} is_ascend={asc}")
+        pt = ["max", "avg", "sum"][i % 3]
+        kern = tuple(int(v) for v in r.integers(1, 4, size=2))
+        stride = tuple(int(v) for v in r.integers(1, 3, size=2))
+        pad = tuple(int(min(v, kk - 1)) for v, kk in zip(r.integers(0, 2, size=2), kern))
+        conv = ["valid", "full"][int(r.integers(0, 2))]
+        cip = bool(r.random() < 0.5)
+        pkw = dict(kernel=kern, stride=stride, pad=pad, pool_type=pt, pooling_convention=conv)
+        if pt == "avg":
+            pkw["count_include_pad"] = cip
+        ops_case(f"fuzz__Pooling_{i}", sym.Pooling(data, name="pool", **pkw), {"data": distinct((1, 2, 6, 7), f"pl{i}")},
+                 "data", f"Pooling {pkw}")
+        ck = tuple(int(v) for v in r.integers(1, 4, size=2))
+        cs = tuple(int(v) for v in r.integers(1, 3, size=2))
+        cp = tuple(int(v) for v in r.integers(0, 2, size=2))
+        cd = tuple(int(v) for v in r.integers(1, 3, size=2))
+        grp = int(r.choice([1, 2]))
+        ckw = dict(kernel=ck, stride=cs, pad=cp, dilate=cd, num_group=grp, num_filter=2 * grp)
+        out = sym.Convolution(data, name="cv", **ckw)
+        try:
+            arg_shapes = out.infer_shape(data=(2, 2 * grp, 7, 6))[0]
+        except mx.base.MXNetError:
+            continue
+        ops_case(f"fuzz__Convolution_{i}", out, dict(zip(out.list_arguments(), map(tuple, arg_shapes))),
+                 out.list_arguments(), f"Convolution {ckw}")
+        dkw = dict(kernel=ck, stride=cs, pad=tuple(min(p_, k_ - 1) for p_, k_ in zip(cp, ck)), num_group=grp,
+                   num_filter=2 * grp, no_bias=bool(r.random() < 0.5))
+        dkw["adj"] = tuple(int(min(r.integers(0, 2), s_ - 1)) for s_ in cs)
+        out = sym.Deconvolution(data, name="dc", **dkw)
+        try:
+            arg_shapes = out.infer_shape(data=(1, 2 * grp, 3, 4))[0]
+        except mx.base.MXNetError:
+            continue
+        ops_case(f"fuzz__Deconvolution_{i}", out, dict(zip(out.list_arguments(), map(tuple, arg_shapes))),
+                 out.list_arguments(), f"Deconvolution {dkw}")
+
+
+def gen_loss_grid():
+    """SoftmaxOutput over its attribute product (normalization x ignore x layout x smoothing)."""
+    lab = sym.Variable("label")
+    r = rng_for("grid")
+    i = 0
+    for layout in ("default", "multi", "preserve"):
+        for norm in ("null", "batch", "valid"):
+            for use_ignore in (False, True):
+                for smooth in (0.0, 0.2):
+                    kw = dict(normalization=norm, use_ignore=use_ignore, ignore_label=1, grad_scale=1.5)
+                    if smooth:
+                        kw["smooth_alpha"] = smooth
+                    if layout == "multi":
+                        kw["multi_output"] = True
+                        shp, lshape, classes = (2, 3, 4), (2, 4), 3
+                    elif layout == "preserve":
+                        kw["preserve_shape"] = True
+                        shp, lshape, classes = (2, 3, 4), (2, 3), 4
+                    else:
+                        shp, lshape, classes = (4, 5), (4,), 5
+                    labels = r.integers(-1, classes, size=lshape).astype(float)
+                    ops_case(f"SoftmaxOutput__grid{i}", sym.SoftmaxOutput(data, lab, name="softmax", **kw),
+                             {"data": shp, "label": labels}, "data", f"SoftmaxOutput {layout} {kw}")
+                    i += 1
+    for j, (shp, kw) in enumerate([((3, 4), dict(normalization="valid", valid_thresh=-0.2)),
+                                   ((2, 3, 2), dict(normalization="batch", grad_scale=2.5)),
+                                   ((6,), dict(normalization="valid", valid_thresh=0.5, grad_scale=0.3)),
+                                   ((2, 2, 2), dict(normalization="null", grad_scale=-1.0))]):
+        ops_case(f"MakeLoss__grid{j}", sym.MakeLoss(x, name="ml", **kw), {"x": shp}, "x", f"MakeLoss {shp} {kw}")
+    for j, (kind, shp, lshape) in enumerate([("LinearRegressionOutput", (4,), (4,)),
+                                             ("LogisticRegressionOutput", (2, 3, 2), (2, 3, 2)),
+                                             ("MAERegressionOutput", (3, 1), (3,)),
+                                             ("LogisticRegressionOutput", (3, 4), (3, 4)),
+                                             ("MAERegressionOutput", (2, 5), (2, 5))]):
+        ops_case(f"{kind}__grid{j}", getattr(sym, kind)(data, lab, grad_scale=0.7, name="reg"),
+                 {"data": shp, "label": lshape}, "data", f"{kind} {shp} label {lshape} grad_scale=0.7")
+
+
 def gen_big_shapes():
     """infer-shape of gluon model-zoo exports (their weights carry __shape__ hints with 0 dims)."""
     import tempfile
@@ -1884,7 +2033,7 @@ def main(argv=None) -> int:
               "softmax": gen_softmax, "shape": gen_shape, "index": gen_index, "linalg": gen_linalg, "nn": gen_nn,
               "loss": gen_loss, "creation": gen_creation, "aliases": gen_aliases, "more": gen_more, "params": gen_params,
               "shapes": gen_shapes, "big_shapes": gen_big_shapes, "higher": gen_higher,
-              "grad_graphs": gen_grad_graphs, "seed": gen_seed}
+              "grad_graphs": gen_grad_graphs, "hessian_params": gen_hessian_params, "fuzz": gen_fuzz, "loss_grid": gen_loss_grid, "seed": gen_seed}
     for name, fn in groups.items():
         if args.only and name not in args.only:
             continue

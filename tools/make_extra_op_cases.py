@@ -166,7 +166,6 @@ def distinct(shape, seed="d"):
 
 
 def gen_unary():
-    S = (3, 4)
     positive = dict(low=0.5, high=2.0)
     unit = dict(low=-0.9, high=0.9)
     table = [("exp", {}), ("log", positive), ("sqrt", positive), ("tanh", {}), ("sigmoid", {}),
@@ -685,7 +684,6 @@ def gen_linalg():
                  f"batch_dot {sa} x {sb} transpose_a={ta} transpose_b={tb}")
     ops_case("batch_dot__float32", sym.batch_dot(a, b, name="bd"), {"a": (2, 3, 4), "b": (2, 4, 5)}, "a,b",
              "batch_dot", dtype="float32")
-    fw, fb = sym.Variable("fc_weight"), sym.Variable("fc_bias")
     for shp, kw in [((2, 3, 2, 2), {}), ((2, 3, 4), {"no_bias": True, "flatten": False}), ((7,), {}),
                     ((7,), {"flatten": False}), ((2, 2, 3), {"flatten": False}), ((3, 5), {"no_bias": True})]:
         out = sym.FullyConnected(data, num_hidden=4, name="fc", **kw)
@@ -1297,7 +1295,6 @@ def _higher_cases(cid: str, out, spec: dict, wrt: str = "x", low=-1.0, high=1.0,
     `<cid>__hessian`."""
     vals = _values(cid, out, spec, low, high)
     vals = {k: v.astype(np.float64) for k, v in vals.items()}
-    args = out.list_arguments()
     names = wrt.split(",")
     if G.wanted(suite, cid + "__grad2"):
         r = fd_checked(out, vals, {n: np.ones_like(vals[n]) for n in names}, names)

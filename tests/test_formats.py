@@ -15,7 +15,7 @@ import pytest
 from symcli.codec import decode_document, encode_graph, read_graph, sniff
 from symcli.codec import msgpack_codec, symbol_json
 from symcli.codec.document import graph_from_document, load_document
-from symcli.errors import FormatError, GraphError, OperatorError, SymcliError
+from symcli.errors import FormatError, GraphError, SymcliError
 
 GOLDENS = pathlib.Path(__file__).parent / "goldens" / "json"
 GOLDEN_NAMES = sorted(p.name[:-5] for p in GOLDENS.glob("*.json") if not p.name.endswith(".in.json"))
@@ -29,18 +29,8 @@ BROKEN_CASES = {"arg_nodes_op_node", "bad_attribute", "custom_op", "cycle", "dee
 V = {"mxnet_version": ["int", 10901]}
 
 
-def _skip_if_ops_missing(exc: SymcliError) -> None:
-    """Operators other modules have not registered yet are not this file's concern."""
-    if isinstance(exc, OperatorError) and "unknown operator" in str(exc):
-        pytest.skip(f"operator not registered yet: {exc}")
-
-
 def _canonical(path: pathlib.Path, fmt: str = "json") -> bytes:
-    try:
-        return encode_graph(read_graph(str(path)), fmt)
-    except SymcliError as exc:
-        _skip_if_ops_missing(exc)
-        raise
+    return encode_graph(read_graph(str(path)), fmt)
 
 
 def doc(nodes, heads, arg_nodes=None, attrs=V, **top):
@@ -116,9 +106,6 @@ def test_conformance_graph_loads_validates_and_round_trips(path, tmp_path):
     if path.parent.name in BROKEN_CASES:
         assert not report["ok"] and report["problems"]
         return
-    unknown = [p for p in report["problems"] if "unknown operator" in p["message"]]
-    if unknown and len(unknown) == len(report["problems"]):
-        pytest.skip(f"operator not registered yet: {unknown[0]['message']}")
     assert report["ok"], report["problems"]
     first = _canonical(path)
     json_path = tmp_path / "a.json"

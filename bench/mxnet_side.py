@@ -33,10 +33,10 @@ def save(name, sym, inputs, params=None):
         mx.nd.save(os.path.join(WORK, name + ".params"), params)
 
 
-def time_executor(sym, inputs, grad=True):
+def time_executor(sym, inputs, grad=True, aux=None, repeat=REPEAT):
     args = {k: mx.nd.array(v, dtype=v.dtype) for k, v in inputs.items()}
     grads = {k: mx.nd.zeros_like(a) for k, a in args.items()} if grad else None
-    ex = sym.bind(mx.cpu(), args, args_grad=grads, grad_req="write" if grad else "null")
+    ex = sym.bind(mx.cpu(), args, args_grad=grads, grad_req="write" if grad else "null", aux_states=aux)
     heads = [mx.nd.ones(o.shape) for o in ex.forward()]
 
     def fwd():
@@ -47,9 +47,9 @@ def time_executor(sym, inputs, grad=True):
         ex.forward(is_train=True)
         ex.backward(heads)
         mx.nd.waitall()
-    out = {"fwd": best(fwd)}
+    out = {"fwd": best(fwd, repeat)}
     if grad:
-        out["fwd_bwd"] = best(fwd_bwd)
+        out["fwd_bwd"] = best(fwd_bwd, repeat)
     return out
 
 
@@ -99,22 +99,10 @@ def resnet18():
     sym = mx.sym.load(prefix + "-symbol.json")
     params = mx.nd.load(prefix + "-0000.params")
     np.savez(os.path.join(WORK, "resnet18.npz"), data=x.asnumpy())
-    args = {k[4:]: v for k, v in params.items() if k.startswith("arg:")}
+    inputs = {k[4:]: v.asnumpy() for k, v in params.items() if k.startswith("arg:")}
+    inputs["data"] = x.asnumpy()
     aux = {k[4:]: v for k, v in params.items() if k.startswith("aux:")}
-    args["data"] = x
-    grads = {k: mx.nd.zeros_like(v) for k, v in args.items()}
-    ex = sym.bind(mx.cpu(), args, args_grad=grads, aux_states=aux)
-    heads = [mx.nd.ones(o.shape) for o in ex.forward()]
-
-    def fwd():
-        ex.forward(is_train=False)
-        mx.nd.waitall()
-
-    def fwd_bwd():
-        ex.forward(is_train=True)
-        ex.backward(heads)
-        mx.nd.waitall()
-    return {"fwd": best(fwd, 3), "fwd_bwd": best(fwd_bwd, 3)}
+    return time_executor(sym, inputs, aux=aux, repeat=3)
 
 
 def hessian(n):
